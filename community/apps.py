@@ -1,0 +1,12 @@
+"""App config for the project package: members, teams, notifications, site pages."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    name = "community"
+    verbose_name = _("Community")
+
+    def ready(self):
+        from community import live, signals  # noqa: F401  (registers topics and receivers)

@@ -1,0 +1,71 @@
+"""Real-time plumbing: publish after commit, and the registry of topics browsers subscribe to.
+
+The channel layer delivers at most once and drops messages when a channel is full, so every
+event carries the whole current state and a version; browsers apply only newer versions and
+get a fresh snapshot whenever they (re)subscribe.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def after_commit(fn: Callable, *args, **kwargs) -> None:
+    """Run fn once the current transaction commits (at once outside a transaction).
+
+    Builders read the committed state, so an event never describes a write that rolled back.
+    """
+    transaction.on_commit(lambda: fn(*args, **kwargs), robust=True)
+
+
+def publish(group: str, message: dict) -> None:
+    """Send one event to every socket in a group. Best effort: a dead layer never fails a write."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "live.event", "message": message})
+    except Exception:  # the write already committed; the next snapshot will carry the state
+        logger.exception("Could not publish a live event to %s", group)
+
+
+def member_group(member_id: int) -> str:
+    return f"member.{member_id}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A kind of thing a browser may watch, e.g. "idea" with ids.
+
+    authorize(member, ident) -> bool uses the same rules as the pages;
+    snapshot(member, ident) -> list of events giving the current state.
+    """
+
+    name: str
+    authorize: Callable
+    snapshot: Callable
+
+
+_topics: dict[str, Topic] = {}
+
+
+def register_topic(name: str, *, authorize: Callable, snapshot: Callable) -> None:
+    _topics[name] = Topic(name, authorize, snapshot)
+
+
+def resolve(member, topic: str):
+    """Return (group name, snapshot events) if the member may watch topic, else None."""
+    name, _, ident = topic.partition(".")
+    handler = _topics.get(name)
+    if handler is None or not ident.isdigit() or len(ident) > 18:
+        return None
+    ident = int(ident)
+    if not handler.authorize(member, ident):
+        return None
+    return f"{name}.{ident}", handler.snapshot(member, ident)

@@ -1,0 +1,112 @@
+"""Seed a believable telecom community: staff in teams, customers, the home page.
+
+Idempotent: running it again changes nothing that exists. Apps extend the demo through
+`seeders` (see ideas/demo.py). Prints the demo logins.
+"""
+
+import random
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from community.models import Member, Team
+from community.pages import HomePage
+
+DEMO_PASSWORD = "cocreate-demo"
+
+TEAMS = [
+    ("Billing", "billing", "Invoices, payment and prices."),
+    ("Network", "network", "Mobile coverage, 5G and fixed network."),
+    ("TV & Broadband", "tv-broadband", "TV service, channels, routers and fibre."),
+    ("Mobile app", "mobile-app", "The My Account app on iOS and Android."),
+    ("Customer service", "customer-service", "Chat, phone and shops."),
+]
+STAFF = [
+    ("ingrid@cocreate.example", "Ingrid (Billing)", ["billing"]),
+    ("lars@cocreate.example", "Lars (Network)", ["network"]),
+    ("sofie@cocreate.example", "Sofie (TV & Broadband)", ["tv-broadband"]),
+    ("emil@cocreate.example", "Emil (Mobile app)", ["mobile-app"]),
+    ("anna@cocreate.example", "Anna (Customer service)", ["customer-service", "billing"]),
+]
+FIRST = ["Kari", "Ola", "Mette", "Jens", "Astrid", "Bjørn", "Freja", "Lucas", "Emma", "Noah", "Saga",
+         "Oskar", "Liv", "Magnus", "Ida", "Daan", "Sanne", "Pieter", "Nora", "Henrik", "Maja", "Elias",
+         "Tuva", "William", "Ebba", "Finn", "Julie", "Sem", "Lotte", "Aksel"]
+REGIONS = ["Oslo", "Vestland", "Trøndelag", "Nordland", "Copenhagen", "Aarhus", "Stockholm", "Gothenburg",
+           "Amsterdam", "Utrecht"]
+LANGUAGES = ["nb", "nb", "da", "sv", "nl", "en"]
+
+seeders = []  # other apps append callables(stdout) -> None
+
+
+def verified_member(email, *, password=DEMO_PASSWORD, **fields):
+    member = Member.objects.filter(email=email).first()
+    if member is None:
+        member = Member.objects.create_user(email=email, password=password, **fields)
+    EmailAddress.objects.get_or_create(
+        user=member, email=email, defaults={"verified": True, "primary": True}
+    )
+    return member
+
+
+class Command(BaseCommand):
+    help = "Create demo content (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        rng = random.Random(42)
+        with transaction.atomic():
+            self.home_page()
+            teams = {}
+            for name, slug, description in TEAMS:
+                teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+            admin = verified_member(
+                "admin@cocreate.example", display_name="Site admin", is_staff=True, is_superuser=True
+            )
+            for email, name, team_slugs in STAFF:
+                member = verified_member(email, display_name=name, is_staff=True)
+                for slug in team_slugs:
+                    teams[slug].members.add(member)
+            today = date.today()
+            for i, first in enumerate(FIRST):
+                verified_member(
+                    f"{first.lower().replace('ø', 'o')}{i}@example.com",
+                    display_name=f"{first} {chr(65 + i % 26)}.",
+                    preferred_language=rng.choice(LANGUAGES),
+                    plan=rng.choice(Member.Plan.values),
+                    region=rng.choice(REGIONS),
+                    # A mix of new and very loyal customers (up to 25 years).
+                    customer_since=today - timedelta(days=int(rng.triangular(30, 9000, 2500))),
+                )
+            for seed in seeders:
+                seed(stdout=self.stdout, rng=rng)
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/ with:"))
+        self.stdout.write(f"  admin (staff, superuser):  {admin.email} / {DEMO_PASSWORD}")
+        self.stdout.write(f"  staff (Billing):           {STAFF[0][0]} / {DEMO_PASSWORD}")
+        self.stdout.write(f"  customer:                  kari0@example.com / {DEMO_PASSWORD}")
+
+    def home_page(self):
+        if HomePage.objects.exists():
+            return
+        root = Page.get_first_root_node()
+        home = root.add_child(
+            instance=HomePage(
+                title="Welcome to Cocreate",
+                slug="home-cocreate",
+                intro="<p>This is where our customers and our teams build better mobile, TV and "
+                "broadband services together. Post an idea, vote for the ones you want, and follow "
+                "them from <b>New</b> to <b>Shipped</b>.</p>",
+            )
+        )
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site is None:
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Cocreate")
+        else:
+            site.root_page = home
+            site.site_name = "Cocreate"
+            site.save()
+        # Wagtail's placeholder "Welcome" page is not ours; remove it once the home page replaces it.
+        if old_root is not None and old_root.pk != home.pk and old_root.specific_class is Page:
+            old_root.delete()

@@ -1,0 +1,185 @@
+"""Members, teams, notifications and the record of failed background work."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberManager(UserManager):
+    """Members sign in with their e-mail; the username is an internal handle."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        username = username or self.model.make_username(email)
+        return super()._create_user(username, email, password, **extra_fields)
+
+    def create_user(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class Member(AbstractUser):
+    """Everyone who signs in: customers and staff (is_staff). Staff belong to teams."""
+
+    class Delivery(models.TextChoices):
+        INSTANT = "instant", _("Instantly")
+        DAILY = "daily", _("Daily digest")
+        OFF = "off", _("Never (only on the site)")
+
+    class Plan(models.TextChoices):
+        MOBILE = "mobile", _("Mobile")
+        BROADBAND = "broadband", _("Broadband")
+        TV = "tv", _("TV")
+        BUNDLE = "bundle", _("Bundle")
+        BUSINESS = "business", _("Business")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("display name"), max_length=60, blank=True,
+        help_text=_("Shown next to what you write. Leave empty to stay anonymous-ish."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    email_delivery = models.CharField(
+        _("e-mail notifications"), max_length=10, choices=Delivery.choices, default=Delivery.INSTANT
+    )
+    # Customer attributes product teams segment by: set by staff (or a CRM import), never
+    # by the customer, so they stay trustworthy.
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, blank=True)
+    customer_since = models.DateField(_("customer since"), null=True, blank=True)
+    region = models.CharField(_("region"), max_length=60, blank=True)
+    # Bumped with every change to the member's notifications, so live events carry a version
+    # and a browser never applies an older unread count over a newer one.
+    notification_version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    objects = MemberManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return self.public_name
+
+    @staticmethod
+    def make_username(email):
+        import uuid
+
+        return f"m-{uuid.uuid4().hex[:16]}"
+
+    @property
+    def public_name(self) -> str:
+        if self.display_name:
+            return self.display_name
+        local = (self.email or "").split("@")[0]
+        return local[:1].upper() + local[1:3] + "…" if local else str(_("Member"))
+
+    @cached_property
+    def is_verified(self) -> bool:
+        from allauth.account.models import EmailAddress
+
+        return EmailAddress.objects.filter(user=self, email__iexact=self.email, verified=True).exists()
+
+    @property
+    def years_as_customer(self):
+        if not self.customer_since:
+            return None
+        return (timezone.localdate() - self.customer_since).days / 365.25
+
+    def get_absolute_url(self):
+        return reverse("member_profile")
+
+
+class Team(models.Model):
+    """An internal team that owns feedback and answers it: Billing, Network, TV, ..."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(
+        Member, related_name="teams", blank=True, verbose_name=_("members"),
+        limit_choices_to={"is_staff": True},
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One thing a member should know, shown in the bell and, by preference, e-mailed."""
+
+    recipient = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notifications")
+    # What happened, so each feature can style and group its notifications.
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    # Identifies the event for this recipient: a retried task or a double submit never
+    # notifies twice.
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(
+                fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_unsent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class FailedTask(models.Model):
+    """Background work that failed after every retry, for staff to see and re-run."""
+
+    task_path = models.CharField(max_length=200)
+    arguments = models.JSONField(default=dict)
+    attempts = models.PositiveIntegerField()
+    error = models.TextField()
+    failed_at = models.DateTimeField(default=timezone.now)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-failed_at"]
+        verbose_name = _("failed task")
+        verbose_name_plural = _("failed tasks")
+
+    def __str__(self):
+        return f"{self.task_path} ({self.failed_at:%Y-%m-%d %H:%M})"
+
+
+# Wagtail page models live in pages.py; importing them here registers them with Django.
+from community.pages import BasePage, HomePage  # noqa: E402, F401

@@ -1,0 +1,108 @@
+"""Writes for members and notifications. Every entry point calls these."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from community import events, tasks
+from community.background import enqueue_on_commit
+from community.live import after_commit
+from community.models import Member, Notification
+
+
+class NotAllowed(Exception):
+    """The member may not do this; the message is worded for them and already translated."""
+
+
+def notify(
+    recipients: Iterable[Member],
+    *,
+    kind: str,
+    key: str,
+    title,
+    body="",
+    url: str = "",
+    exclude: Member | None = None,
+) -> list[Notification]:
+    """Tell each recipient once about one event.
+
+    title and body may be lazy translations: each recipient gets them in their own language.
+    key names the event; a member never gets two notifications with the same key, so a
+    retried task or a double submit is harmless.
+    """
+    people = {m.pk: m for m in recipients if m is not None and m.is_active}
+    if exclude is not None:
+        people.pop(exclude.pk, None)
+    if not people:
+        return []
+    rows = []
+    for member in people.values():
+        with translation.override(member.preferred_language or "en"):
+            rows.append(
+                Notification(
+                    recipient=member, kind=kind, key=key[:200],
+                    title=str(title)[:300], body=str(body), url=url[:500],
+                )
+            )
+    with transaction.atomic():
+        already = set(
+            Notification.objects.filter(recipient_id__in=people, key=key[:200]).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        rows = [r for r in rows if r.recipient_id not in already]
+        if not rows:
+            return []
+        try:
+            with transaction.atomic():
+                Notification.objects.bulk_create(rows)
+        except IntegrityError:
+            # A concurrent call won the race for some recipients; create the rest one by one.
+            rows = [r for r in rows if _create_once(r)]
+        ids = [r.recipient_id for r in rows]
+        Member.objects.filter(pk__in=ids).update(notification_version=F("notification_version") + 1)
+    instant = {m.pk for m in people.values() if m.email_delivery == Member.Delivery.INSTANT}
+    for row in rows:
+        after_commit(events.notifications_changed, row.recipient_id)
+        if row.recipient_id in instant and row.pk:
+            enqueue_on_commit(tasks.send_notification_email, row.pk)
+    return rows
+
+
+def _create_once(row: Notification) -> bool:
+    _, created = Notification.objects.get_or_create(
+        recipient_id=row.recipient_id, key=row.key,
+        defaults={"kind": row.kind, "title": row.title, "body": row.body, "url": row.url},
+    )
+    return created
+
+
+def mark_notifications_read(member: Member, *, ids: Iterable[int] | None = None) -> int:
+    """Mark the member's own notifications read (all of them, or the given ids)."""
+    with transaction.atomic():
+        qs = Notification.objects.filter(recipient=member, read_at__isnull=True)
+        if ids is not None:
+            qs = qs.filter(pk__in=list(ids))
+        changed = qs.update(read_at=timezone.now())
+        if changed:
+            Member.objects.filter(pk=member.pk).update(notification_version=F("notification_version") + 1)
+    if changed:
+        after_commit(events.notifications_changed, member.pk)
+    return changed
+
+
+PROFILE_FIELDS = ("display_name", "preferred_language", "email_delivery")
+
+
+def update_profile(member: Member, **changes) -> Member:
+    """What a member may change about themselves; customer attributes are not among them."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise NotAllowed(translation.gettext("You cannot change these fields yourself."))
+    for field, value in changes.items():
+        setattr(member, field, value)
+    member.full_clean(exclude=["password", "username", "email"])
+    member.save(update_fields=list(changes))
+    return member

@@ -1,0 +1,48 @@
+"""Start-up checks that stop the process with one clear line instead of a traceback."""
+
+import sys
+
+
+class ConfigError(SystemExit):
+    """A setting is missing or wrong. As a SystemExit it ends any entry point (manage.py,
+    the ASGI server, pytest) with its message alone on stderr and exit status 1."""
+
+    def __init__(self, message):
+        super().__init__(f"Cocreate cannot start: {message}")
+
+
+def unreachable_database(exc) -> str:
+    from django.db import connection
+
+    params = connection.settings_dict
+    engine = params["ENGINE"].rsplit(".", 1)[-1]
+    if engine == "sqlite3":
+        where = f"the SQLite file {params['NAME']}"
+    else:
+        where = f"{engine} at {params.get('HOST') or 'localhost'}:{params.get('PORT') or 'default port'}"
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"the database ({where}) is not reachable: {reason}. Start it or set DATABASE_URL."
+
+
+def check_database():
+    """Fail fast when the database cannot be reached (the ASGI app calls this at import)."""
+    from django.db import OperationalError, connection
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        raise ConfigError(unreachable_database(exc))
+    finally:
+        connection.close()
+
+
+def run_management(argv):
+    """manage.py's body: a database error at start becomes one line, not a traceback."""
+    from django.core.management import execute_from_command_line
+    from django.db import OperationalError
+
+    try:
+        execute_from_command_line(argv)
+    except OperationalError as exc:
+        print(f"Cocreate cannot start: {unreachable_database(exc)}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,44 @@
+"""URL root: site pages, accounts, admins, API, and Wagtail's page tree last."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from community import views
+
+# Both admin logins go through allauth's rate-limited (and MFA-aware) login.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+class AdminLoginRedirect(RedirectView):
+    pattern_name = "account_login"
+    query_string = True
+
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login_redirect"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("members/me/", views.profile, name="member_profile"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))

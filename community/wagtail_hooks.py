@@ -1,0 +1,56 @@
+"""Staff tools in the Wagtail admin: members (customer attributes), teams, failed tasks."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from community.models import FailedTask, Member, Team
+
+
+class CustomerViewSet(ModelViewSet):
+    """Staff set the customer attributes that product teams segment by."""
+
+    model = Member
+    menu_label = _("Customers")
+    icon = "user"
+    url_prefix = "customers"
+    name = "customers"
+    form_fields = ["display_name", "plan", "customer_since", "region", "preferred_language"]
+    list_display = ["email", "display_name", "plan", "region", "customer_since", "is_staff"]
+    list_filter = ["plan", "is_staff"]
+    search_fields = ["email", "display_name"]
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+
+
+class TeamViewSet(ModelViewSet):
+    model = Team
+    menu_label = _("Teams")
+    icon = "group"
+    form_fields = ["name", "slug", "description", "members"]
+    list_display = ["name", "slug"]
+    add_to_admin_menu = False
+
+
+class FailedTaskViewSet(ModelViewSet):
+    model = FailedTask
+    menu_label = _("Failed tasks")
+    icon = "warning"
+    form_fields = ["resolved"]
+    list_display = ["task_path", "attempts", "failed_at", "resolved"]
+    list_filter = ["resolved"]
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+
+
+class CommunityGroup(ViewSetGroup):
+    menu_label = _("Community")
+    menu_icon = "group"
+    menu_order = 200
+    items = (CustomerViewSet, TeamViewSet, FailedTaskViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_community_viewsets():
+    return CommunityGroup()

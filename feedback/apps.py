@@ -1,0 +1,9 @@
+"""App config for touchpoint and beta feedback (arrives in a later issue)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "feedback"
+    verbose_name = _("Feedback")
