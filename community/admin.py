@@ -19,7 +19,10 @@ class MemberAdmin(UserAdmin):
         (None, {"fields": ("email", "username", "password")}),
         (_("Profile"), {"fields": ("display_name", "preferred_language", "email_delivery")}),
         (_("Customer attributes"), {"fields": ("plan", "customer_since", "region")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

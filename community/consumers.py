@@ -29,7 +29,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         topics = content.get("subscribe") if isinstance(content, dict) else None
         if not isinstance(topics, list):
-            await self.send_json({"type": "error", "message": "Send {\"subscribe\": [topics]}."})
+            await self.send_json({"type": "error", "message": 'Send {"subscribe": [topics]}.'})
             return
         for topic in topics[:MAX_TOPICS]:
             if not isinstance(topic, str) or len(self.groups_joined) >= MAX_TOPICS:

@@ -58,6 +58,8 @@ class StaffMFAMiddleware:
             and not request.path.startswith(self.allowed_prefixes)
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
-            messages.warning(request, _("Staff accounts need two-factor authentication. Set it up to continue."))
+            messages.warning(
+                request, _("Staff accounts need two-factor authentication. Set it up to continue.")
+            )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

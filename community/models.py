@@ -41,7 +41,9 @@ class Member(AbstractUser):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(
-        _("display name"), max_length=60, blank=True,
+        _("display name"),
+        max_length=60,
+        blank=True,
         help_text=_("Shown next to what you write. Leave empty to stay anonymous-ish."),
     )
     preferred_language = models.CharField(
@@ -107,7 +109,10 @@ class Team(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(
-        Member, related_name="teams", blank=True, verbose_name=_("members"),
+        Member,
+        related_name="teams",
+        blank=True,
+        verbose_name=_("members"),
         limit_choices_to={"is_staff": True},
     )
 
@@ -150,9 +155,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
-            models.Index(
-                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
-            ),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
             models.Index(
                 fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_unsent"
             ),

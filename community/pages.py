@@ -19,10 +19,13 @@ class HomePage(BasePage):
         _("hero title"), max_length=120, default=_("Shape the services you use every day")
     )
     hero_text = models.TextField(
-        _("hero text"), blank=True,
+        _("hero text"),
+        blank=True,
         default=_("Share ideas, vote for what matters to you and hear back from the teams who build it."),
     )
-    hero_cta_label = models.CharField(_("button label"), max_length=60, blank=True, default=_("Join the community"))
+    hero_cta_label = models.CharField(
+        _("button label"), max_length=60, blank=True, default=_("Join the community")
+    )
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = BasePage.content_panels + [

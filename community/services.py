@@ -42,8 +42,12 @@ def notify(
         with translation.override(member.preferred_language or "en"):
             rows.append(
                 Notification(
-                    recipient=member, kind=kind, key=key[:200],
-                    title=str(title)[:300], body=str(body), url=url[:500],
+                    recipient=member,
+                    kind=kind,
+                    key=key[:200],
+                    title=str(title)[:300],
+                    body=str(body),
+                    url=url[:500],
                 )
             )
     with transaction.atomic():
@@ -73,7 +77,8 @@ def notify(
 
 def _create_once(row: Notification) -> bool:
     _, created = Notification.objects.get_or_create(
-        recipient_id=row.recipient_id, key=row.key,
+        recipient_id=row.recipient_id,
+        key=row.key,
         defaults={"kind": row.kind, "title": row.title, "body": row.body, "url": row.url},
     )
     return created

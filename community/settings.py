@@ -198,7 +198,9 @@ if EMAIL_URL:
     try:
         globals().update(env.email_url("EMAIL_URL"))
     except (environ.ImproperlyConfigured, ValueError, KeyError) as exc:
-        raise ConfigError(f"EMAIL_URL is not an e-mail URL we know ({exc}): use smtp+tls://user:pass@host:587.")
+        raise ConfigError(
+            f"EMAIL_URL is not an e-mail URL we know ({exc}): use smtp+tls://user:pass@host:587."
+        )
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cocreate <community@localhost>")
@@ -250,7 +252,9 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
 if env.str("OIDC_SERVER_URL", default=""):
     if not env.str("OIDC_CLIENT_ID", default=""):
-        raise ConfigError("OIDC_SERVER_URL is set but OIDC_CLIENT_ID is not: set both (and OIDC_CLIENT_SECRET).")
+        raise ConfigError(
+            "OIDC_SERVER_URL is set but OIDC_CLIENT_ID is not: set both (and OIDC_CLIENT_SECRET)."
+        )
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
         {
             "provider_id": "oidc",
@@ -314,7 +318,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Cocreate API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cocreate API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["community.api.public_api_only"],
+}
 
 # --- Security headers ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,7 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from community import views
+from community import api, views
 
 # Both admin logins go through allauth's rate-limited (and MFA-aware) login.
 admin.autodiscover()
@@ -33,6 +33,8 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/notifications/", api.notification_list, name="api_notifications"),
+    path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]
 

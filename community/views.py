@@ -88,4 +88,6 @@ async def healthz(request):
     except Exception:
         checks["channel_layer"] = False
     healthy = all(checks.values())
-    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )

@@ -31,11 +31,50 @@ STAFF = [
     ("emil@cocreate.example", "Emil (Mobile app)", ["mobile-app"]),
     ("anna@cocreate.example", "Anna (Customer service)", ["customer-service", "billing"]),
 ]
-FIRST = ["Kari", "Ola", "Mette", "Jens", "Astrid", "Bjørn", "Freja", "Lucas", "Emma", "Noah", "Saga",
-         "Oskar", "Liv", "Magnus", "Ida", "Daan", "Sanne", "Pieter", "Nora", "Henrik", "Maja", "Elias",
-         "Tuva", "William", "Ebba", "Finn", "Julie", "Sem", "Lotte", "Aksel"]
-REGIONS = ["Oslo", "Vestland", "Trøndelag", "Nordland", "Copenhagen", "Aarhus", "Stockholm", "Gothenburg",
-           "Amsterdam", "Utrecht"]
+FIRST = [
+    "Kari",
+    "Ola",
+    "Mette",
+    "Jens",
+    "Astrid",
+    "Bjørn",
+    "Freja",
+    "Lucas",
+    "Emma",
+    "Noah",
+    "Saga",
+    "Oskar",
+    "Liv",
+    "Magnus",
+    "Ida",
+    "Daan",
+    "Sanne",
+    "Pieter",
+    "Nora",
+    "Henrik",
+    "Maja",
+    "Elias",
+    "Tuva",
+    "William",
+    "Ebba",
+    "Finn",
+    "Julie",
+    "Sem",
+    "Lotte",
+    "Aksel",
+]
+REGIONS = [
+    "Oslo",
+    "Vestland",
+    "Trøndelag",
+    "Nordland",
+    "Copenhagen",
+    "Aarhus",
+    "Stockholm",
+    "Gothenburg",
+    "Amsterdam",
+    "Utrecht",
+]
 LANGUAGES = ["nb", "nb", "da", "sv", "nl", "en"]
 
 seeders = []  # other apps append callables(stdout) -> None
@@ -45,9 +84,7 @@ def verified_member(email, *, password=DEMO_PASSWORD, **fields):
     member = Member.objects.filter(email=email).first()
     if member is None:
         member = Member.objects.create_user(email=email, password=password, **fields)
-    EmailAddress.objects.get_or_create(
-        user=member, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.get_or_create(user=member, email=email, defaults={"verified": True, "primary": True})
     return member
 
 
@@ -60,7 +97,9 @@ class Command(BaseCommand):
             self.home_page()
             teams = {}
             for name, slug, description in TEAMS:
-                teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+                teams[slug], _ = Team.objects.get_or_create(
+                    slug=slug, defaults={"name": name, "description": description}
+                )
             admin = verified_member(
                 "admin@cocreate.example", display_name="Site admin", is_staff=True, is_superuser=True
             )
@@ -81,7 +120,9 @@ class Command(BaseCommand):
                 )
             for seed in seeders:
                 seed(stdout=self.stdout, rng=rng)
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+        )
         self.stdout.write(f"  admin (staff, superuser):  {admin.email} / {DEMO_PASSWORD}")
         self.stdout.write(f"  staff (Billing):           {STAFF[0][0]} / {DEMO_PASSWORD}")
         self.stdout.write(f"  customer:                  kari0@example.com / {DEMO_PASSWORD}")
@@ -102,7 +143,9 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
         if site is None:
-            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Cocreate")
+            Site.objects.create(
+                hostname="localhost", root_page=home, is_default_site=True, site_name="Cocreate"
+            )
         else:
             site.root_page = home
             site.site_name = "Cocreate"

@@ -1,0 +1,53 @@
+# The README's two commands: `make run` and `make test`. Both create .venv/ on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Dev mode by default for `make run`; production sets DEBUG=false and SECRET_KEY itself.
+export DEBUG ?= true
+
+.PHONY: run test install lint format migrate demo serve worker check-deploy clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/uvicorn community.asgi:application --host 127.0.0.1 --port $(PORT)
+
+## make run: install, migrate, demo data, serve on http://127.0.0.1:$(PORT)
+run: demo serve
+
+## make test: lint, then the whole suite (twice in CI: SQLite, then PostgreSQL + Redis)
+test: install
+	bash scripts/test.sh
+
+worker: install
+	$(BIN)/python manage.py db_worker --queue-name "*"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: install
+	bash scripts/check-deploy.sh
+
+clean:
+	rm -rf $(VENV) staticfiles var/test*.sqlite3*

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs lint and the test suite. In CI (CI=true) the suite runs twice: on SQLite with the
+# in-memory layers, then on PostgreSQL + Redis at 127.0.0.1, and nothing may be skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DJANGO_SETTINGS_MODULE=tests.settings
+export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright drives live_server from the test thread.
+unset DATABASE_URL REDIS_URL TASKS_BACKEND
+
+echo "== lint (ruff)"
+$BIN/ruff check .
+
+if [ "${CI:-}" = "true" ]; then
+  bash scripts/ci-services.sh
+  echo "== production settings: manage.py check --deploy"
+  bash scripts/check-deploy.sh
+  echo "== tests on SQLite, in-memory channel layer and cache"
+  $BIN/pytest -p no:randomly "$@"
+  echo "== tests on PostgreSQL + Redis"
+  DATABASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cocreate}" \
+  REDIS_URL="${CI_REDIS_URL:-redis://127.0.0.1:6379/0}" \
+    $BIN/pytest "$@"
+else
+  $BIN/pytest "$@"
+fi

@@ -1,0 +1,16 @@
+"""Test settings: the real settings module in dev mode, with fast password hashing."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("STAFF_MFA_REQUIRED", "false")
+
+from community.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The same tasks run in the request, so tests see their effects at once.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "email"]}
+}
