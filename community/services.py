@@ -98,6 +98,21 @@ def mark_notifications_read(member: Member, *, ids: Iterable[int] | None = None)
     return changed
 
 
+STAFF_GROUP = "Staff"  # created by migration 0003; opens the Wagtail admin
+
+
+def grant_staff(member: Member, *, teams: Iterable = ()) -> Member:
+    """Make a member staff: the flag, the admin group, and their teams."""
+    from django.contrib.auth.models import Group
+
+    member.is_staff = True
+    member.save(update_fields=["is_staff"])
+    member.groups.add(Group.objects.get(name=STAFF_GROUP))
+    for team in teams:
+        team.members.add(member)
+    return member
+
+
 PROFILE_FIELDS = ("display_name", "preferred_language", "email_delivery")
 
 

@@ -21,10 +21,12 @@ env = environ.Env()
 
 
 def _bool(name, default):
-    try:
-        return env.bool(name, default=default)
-    except (ValueError, TypeError):
-        raise ConfigError(f"{name} must be true or false, not {env.str(name)!r}.")
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+        raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+    return raw in {"true", "1", "yes", "on"}
 
 
 def _int(name, default):
@@ -149,6 +151,10 @@ try:
     DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 except (environ.ImproperlyConfigured, ValueError, KeyError) as exc:
     raise ConfigError(f"DATABASE_URL is not a database URL we know ({exc}).")
+if DATABASES["default"]["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+    raise ConfigError(
+        "DATABASE_URL is not a database URL we know: use postgres://user:pass@host:5432/name or sqlite:///path."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at BEGIN, so
     # concurrent votes queue on busy_timeout instead of failing with "database is locked".

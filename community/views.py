@@ -4,6 +4,7 @@ import uuid
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -30,7 +31,8 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             response = redirect("member_profile")
             # The member's saved language wins over an earlier choice in the switcher.
-            response.delete_cookie("django_language")
+            if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
     else:
         form = ProfileForm(instance=member)

@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from community.models import Member, Notification, Team
+from community.services import grant_staff
 
 PASSWORD = "a-Strong-passw0rd"
 
@@ -28,8 +29,12 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(MemberFactory):
-    is_staff = True
     email = factory.Sequence(lambda n: f"staff{n}@cocreate.example")
+
+    @factory.post_generation
+    def staff(obj, create, extracted, **kwargs):
+        if create:
+            grant_staff(obj, teams=extracted or ())
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from wagtail.models import Page, Site
 
 from community.models import Member, Team
 from community.pages import HomePage
+from community.services import grant_staff
 
 DEMO_PASSWORD = "cocreate-demo"
 
@@ -104,9 +105,8 @@ class Command(BaseCommand):
                 "admin@cocreate.example", display_name="Site admin", is_staff=True, is_superuser=True
             )
             for email, name, team_slugs in STAFF:
-                member = verified_member(email, display_name=name, is_staff=True)
-                for slug in team_slugs:
-                    teams[slug].members.add(member)
+                member = verified_member(email, display_name=name)
+                grant_staff(member, teams=[teams[slug] for slug in team_slugs])
             today = date.today()
             for i, first in enumerate(FIRST):
                 verified_member(

@@ -1,0 +1,89 @@
+"""Start-up: bad configuration stops the process with one clear line, never a traceback."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Variables the test process sets for itself; each case starts without them.
+CLEARED = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "STAFF_MFA_REQUIRED",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def run_manage(*args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update({"DJANGO_SETTINGS_MODULE": "community.settings", **env_overrides})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY is not set"),
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DEBUG": "true", "TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be one of immediate, database"),
+        ({"DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not a database URL"),
+        ({"DEBUG": "true", "REDIS_URL": "http://127.0.0.1"}, "REDIS_URL must start with redis://"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS is not set"),
+        ({"DEBUG": "true", "OIDC_SERVER_URL": "https://id.example.com"}, "OIDC_CLIENT_ID"),
+    ],
+)
+def test_bad_configuration_stops_with_one_line(env, expected):
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Cocreate cannot start:")
+    assert expected in lines[0]
+
+
+def test_unreachable_database_stops_with_one_line():
+    result = run_manage("migrate", DEBUG="true", DATABASE_URL="postgres://nobody@127.0.0.1:1/nowhere")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "not reachable" in lines[0] and "DATABASE_URL" in lines[0]
+
+
+def test_production_settings_pass_the_deploy_checklist():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="k" * 64 + "-production-like",
+        ALLOWED_HOSTS="community.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_are_strict():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0,"
+        " s.STAFF_MFA_REQUIRED, s.DEBUG)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(DJANGO_SETTINGS_MODULE="community.settings", SECRET_KEY="k" * 64, ALLOWED_HOSTS="a.example")
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.split() == ["True", "True", "True", "True", "True", "False"], out.stderr
