@@ -2,12 +2,14 @@
 
 from django.conf import settings
 
-from community.queries import notification_state
+from community.models import Notification
 
 
 def site(request):
     context = {"site_name": settings.WAGTAIL_SITE_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["unread"], context["notification_version"] = notification_state(user.pk)
+        # The version is on the member row already loaded for this request: only count.
+        context["unread"] = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+        context["notification_version"] = user.notification_version
     return context

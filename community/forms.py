@@ -1,6 +1,7 @@
 """Forms for the member's own profile."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from community.models import Member
 from community.services import PROFILE_FIELDS
@@ -13,3 +14,16 @@ class ProfileForm(forms.ModelForm):
         model = Member
         fields = PROFILE_FIELDS
         widgets = {"email_delivery": forms.RadioSelect}
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up field (allauth adds e-mail and password): how the member is shown."""
+
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=60, required=False,
+        help_text=_("Shown next to your ideas and comments. You can change it later."),
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data.get("display_name", "").strip()
+        user.save(update_fields=["display_name"])

@@ -26,13 +26,24 @@ def after_commit(fn: Callable, *args, **kwargs) -> None:
 
 def publish(group: str, message: dict) -> None:
     """Send one event to every socket in a group. Best effort: a dead layer never fails a write."""
+    publish_many([(group, message)])
+
+
+def publish_many(messages: list[tuple[str, dict]]) -> None:
+    """Send many (group, event) pairs in one trip to the event loop: notifying a thousand
+    followers must not cost a thousand thread hops."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
+
+    async def send_all():
+        for group, message in messages:
+            await layer.group_send(group, {"type": "live.event", "message": message})
+
     try:
-        async_to_sync(layer.group_send)(group, {"type": "live.event", "message": message})
+        async_to_sync(send_all)()
     except Exception:  # the write already committed; the next snapshot will carry the state
-        logger.exception("Could not publish a live event to %s", group)
+        logger.exception("Could not publish %s live event(s)", len(messages))
 
 
 def member_group(member_id: int) -> str:

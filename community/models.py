@@ -81,10 +81,10 @@ class Member(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        # Never derived from the e-mail address: its local part is often the person's full name.
         if self.display_name:
             return self.display_name
-        local = (self.email or "").split("@")[0]
-        return local[:1].upper() + local[1:3] + "…" if local else str(_("Member"))
+        return str(_("Member %(number)s") % {"number": self.pk or ""}).strip()
 
     @cached_property
     def is_verified(self) -> bool:

@@ -68,8 +68,8 @@ def notify(
         ids = [r.recipient_id for r in rows]
         Member.objects.filter(pk__in=ids).update(notification_version=F("notification_version") + 1)
     instant = {m.pk for m in people.values() if m.email_delivery == Member.Delivery.INSTANT}
+    after_commit(events.notifications_changed, *ids)
     for row in rows:
-        after_commit(events.notifications_changed, row.recipient_id)
         if row.recipient_id in instant and row.pk:
             enqueue_on_commit(tasks.send_notification_email, row.pk)
     return rows

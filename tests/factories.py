@@ -54,3 +54,75 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     kind = "test"
     title = factory.Sequence(lambda n: f"Something happened {n}")
     key = factory.Sequence(lambda n: f"test:{n}")
+
+
+# --- Ideas -------------------------------------------------------------------------------------
+
+
+def make_board(**fields):
+    """An idea board under the site's root page (boards are Wagtail pages, not plain rows)."""
+    from wagtail.models import Page
+
+    from ideas.pages import IdeaBoardPage
+
+    n = IdeaBoardPage.objects.count() + 1
+    fields.setdefault("title", f"Board {n}")
+    fields.setdefault("slug", f"board-{n}")
+    root = Page.get_first_root_node()
+    parent = root.get_children().first() or root
+    return parent.add_child(instance=IdeaBoardPage(**fields))
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    """An open idea, written straight to the database (tests of services call the services)."""
+
+    class Meta:
+        model = "ideas.Idea"
+
+    board = factory.LazyFunction(make_board)
+    author = factory.SubFactory(MemberFactory)
+    title = factory.Sequence(lambda n: f"Idea number {n}")
+    body_source = "Some **text**"
+    body_html = "<p>Some <strong>text</strong></p>"
+    status = factory.LazyFunction(lambda: _status("new"))
+
+
+def _status(slug):
+    from ideas.models import Status
+
+    return Status.objects.get(slug=slug)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ideas.IdeaTag"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+    slug = factory.Sequence(lambda n: f"tag-{n}")
+
+
+def idea_status(slug):
+    """A status of the default workflow by slug ("planned", "shipped", ...)."""
+    return _status(slug)
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """A vote row written straight to the database: keep Idea.vote_count in step yourself, or
+    cast votes through ideas.services.cast_vote."""
+
+    class Meta:
+        model = "ideas.Vote"
+
+    idea = factory.SubFactory(IdeaFactory)
+    member = factory.SubFactory(MemberFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ideas.Comment"
+
+    idea = factory.SubFactory(IdeaFactory)
+    author = factory.SubFactory(MemberFactory)
+    body_source = factory.Sequence(lambda n: f"Comment {n}")
+    body_html = factory.LazyAttribute(lambda c: f"<p>{c.body_source}</p>")

@@ -84,3 +84,11 @@ def test_member_adds_an_email_address_that_must_be_verified(member_client, membe
 def test_new_members_start_in_the_language_they_browsed_in(client):
     sign_up(client, "dutch@example.com", HTTP_ACCEPT_LANGUAGE="nl")
     assert Member.objects.get(email="dutch@example.com").preferred_language == "nl"
+
+
+def test_sign_up_can_set_a_display_name(client):
+    client.post(
+        "/accounts/signup/",
+        {"email": "astrid@example.com", "password1": PASSWORD, "password2": PASSWORD, "display_name": "Astrid"},
+    )
+    assert Member.objects.get(email="astrid@example.com").display_name == "Astrid"

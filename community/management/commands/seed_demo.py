@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 from wagtail.models import Page, Site
 
 from community.models import Member, Team
@@ -78,7 +79,7 @@ REGIONS = [
 ]
 LANGUAGES = ["nb", "nb", "da", "sv", "nl", "en"]
 
-seeders = []  # other apps append callables(stdout) -> None
+seeders = []  # other apps append callables(*, stdout, rng) -> None
 
 
 def verified_member(email, *, password=DEMO_PASSWORD, **fields):
@@ -118,8 +119,12 @@ class Command(BaseCommand):
                     # A mix of new and very loyal customers (up to 25 years).
                     customer_since=today - timedelta(days=int(rng.triangular(30, 9000, 2500))),
                 )
-            for seed in seeders:
-                seed(stdout=self.stdout, rng=rng)
+        # Each app's demo.py appends its seeder to `seeders` when imported (like admin.py modules).
+        # Seeders run after the commit above, each in its own transaction, so they control what
+        # runs when their writes commit (ideas/demo.py keeps demo e-mails off the console).
+        autodiscover_modules("demo")
+        for seed in seeders:
+            seed(stdout=self.stdout, rng=rng)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
         )

@@ -1,0 +1,202 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server."""
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1366, "height": 900},
+}
+SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
+# Playwright waits this long for an element before failing; the live server answers in ms.
+TIMEOUT_MS = 10_000
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last.
+
+    While Playwright's sync API is started, its event loop counts as running in the main
+    thread, so any later test that runs its own loop (async tests, async_to_sync) fails with
+    "Cannot run the event loop while another loop is running". One browser for the whole
+    session is only safe if nothing else runs after it. trylast: after pytest-django's sort.
+    """
+    here = Path(__file__).parent
+    items.sort(key=lambda item: here in Path(str(item.path)).parents)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"chromium not installed: apt-get install chromium (looked for {CHROMIUM})"
+        # CI promises that nothing is skipped: a missing browser is a broken machine there.
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, and Django then refuses
+    # ORM calls from it. The test thread only reads the outbox and sets up rows while the
+    # live server thread serves the browser, so allowing it here is safe (tests only).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@contextmanager
+def _open_tab(browser, live_server, **options):
+    """A fresh browser context (no cookies) on the live server, desktop-sized.
+
+    Fails the test if the page broke the Content Security Policy (an inline style or script
+    slipped in), raised a JavaScript error, or a static file failed to load. pytest-django's
+    live_server serves /static/ through staticfiles' finders whatever DEBUG is, so site.css
+    is the working copy, not a stale collectstatic.
+    """
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport=VIEWPORTS["desktop"],
+        locale="en-GB",
+        reduced_motion="reduce",
+        **options,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    # The live server speaks WSGI, not websockets: answer live.js's socket in the browser
+    # (it then stays quiet) instead of letting it retry against a 404 all test long.
+    context.route_web_socket("**/ws/live/", lambda socket: None)
+    tab = context.new_page()
+    problems = []
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(message.text)
+
+    def on_response(response):
+        if "/static/" in response.url and response.status >= 400:
+            problems.append(f"{response.status} for {response.url}")
+
+    tab.on("console", on_console)
+    tab.on("response", on_response)
+    tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    with _open_tab(browser, live_server) as tab:
+        yield tab
+
+
+@pytest.fixture
+def new_tab(browser, live_server):
+    """`with new_tab() as other:` another person's browser (own cookies), checked like `page`."""
+    return lambda **options: _open_tab(browser, live_server, **options)
+
+
+@pytest.fixture
+def page_without_js(browser, live_server):
+    """The same, with JavaScript off: every page must still work."""
+    with _open_tab(browser, live_server, java_script_enabled=False) as tab:
+        yield tab
+
+
+def save_screenshots(page, name: str) -> list[Path]:
+    """Save var/screenshots/<name>-phone.png and <name>-desktop.png of the whole page.
+
+    Also checks the phone layout does not scroll sideways: overflow there is a layout bug.
+    Restores the page's viewport afterwards.
+    """
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    saved = []
+    try:
+        for label, size in VIEWPORTS.items():
+            page.set_viewport_size(size)
+            if label == "phone":
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{name} scrolls sideways on a phone by {overflow}px"
+            path = SCREENSHOT_DIR / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=True, animations="disabled")
+            saved.append(path)
+    finally:
+        if original:
+            page.set_viewport_size(original)
+    return saved
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "login") saves the phone and desktop screenshots of the page."""
+    return save_screenshots
+
+
+@pytest.fixture
+def home_page(transactional_db):
+    """The Wagtail home page at "/", without the rest of the demo data.
+
+    Transactional tests flush the database after each test, including the rows Wagtail's
+    migrations created, so the locale and the root page are made again when missing.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale, Page, Site
+
+    from community.pages import HomePage
+
+    # A serialized_rollback test's flush skips post_migrate, so the content type rows can be
+    # gone while Django's cache still holds their ids: forget them, get_for_model remakes them.
+    ContentType.objects.clear_cache()
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title="Welcome to Cocreate", slug="home-browser"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Cocreate"},
+    )
+    return home
+
+
+@pytest.fixture
+def migrated_rows(home_page):
+    """The rows data migrations create (idea statuses, the Staff group and its admin access),
+    made again by the migrations' own functions: transactional tests flush them."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in [
+        ("community.migrations.0003_staff_group", "create_staff_group"),
+        ("community.migrations.0004_staff_page_permissions", "grant"),
+        ("ideas.migrations.0002_default_statuses", "create_statuses"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
