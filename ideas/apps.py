@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class IdeasConfig(AppConfig):
     name = "ideas"
     verbose_name = _("Ideas")
+
+    def ready(self):
+        from community.queries import activity_sources
+        from ideas import events  # noqa: F401  (registers the "idea" live topic)
+        from ideas.queries import latest_ideas
+
+        if latest_ideas not in activity_sources:
+            activity_sources.append(latest_ideas)

@@ -1,0 +1,41 @@
+"""Live events for ideas: the whole visible state of an idea, with its version."""
+
+from community.live import publish, register_topic
+from ideas import rules
+from ideas.models import Idea
+
+
+def idea_state(idea: Idea) -> dict:
+    return {
+        "type": "idea",
+        "id": idea.pk,
+        "version": idea.version,
+        "votes": idea.vote_count,
+        "comments": idea.comment_count,
+        "status": {"slug": idea.status.slug, "label": idea.status.label, "color": idea.status.color},
+        "votable": idea.status.allows_votes,
+        "merged_into": idea.merged_into.get_absolute_url() if idea.merged_into_id else None,
+    }
+
+
+def _load(idea_id: int) -> Idea | None:
+    return Idea.objects.select_related("status", "board", "merged_into").filter(pk=idea_id).first()
+
+
+def idea_changed(idea_id: int) -> None:
+    """Called after commit by every service that changes what viewers of an idea see."""
+    idea = _load(idea_id)
+    if idea is not None:
+        publish(f"idea.{idea_id}", idea_state(idea))
+
+
+def _authorize(member, idea_id: int) -> bool:
+    idea = _load(idea_id)
+    return idea is not None and rules.can_view_idea(member, idea)
+
+
+def _snapshot(member, idea_id: int) -> list[dict]:
+    return [idea_state(_load(idea_id))]
+
+
+register_topic("idea", authorize=_authorize, snapshot=_snapshot)

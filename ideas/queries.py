@@ -1,0 +1,310 @@
+"""Read paths for boards, ideas, the roadmap and "who wants this". Each runs a fixed number of
+queries, whatever the number of ideas, votes or comments."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelsearch.backends import get_search_backend
+
+from community.models import Member
+from ideas.models import (
+    LISTED_STAGES,
+    ROADMAP_STAGES,
+    Comment,
+    Follow,
+    Idea,
+    IdeaTag,
+    Stage,
+    Status,
+    StatusChange,
+    Vote,
+)
+
+PAGE_SIZE = 20
+SORTS = {
+    "trending": ("-trending", "-id"),
+    "top": ("-vote_count", "-id"),
+    "new": ("-created_at", "-id"),
+    "updated": ("-last_activity_at", "-id"),
+}
+SORT_LABELS = {
+    "trending": _("Trending"),
+    "top": _("Top"),
+    "new": _("Newest"),
+    "updated": _("Recently updated"),
+}
+MAX_QUERY = 200
+
+
+@dataclass
+class BoardListing:
+    ideas: list
+    page: int
+    has_next: bool
+    sort: str
+    status: str
+    tag: str
+    q: str
+    voted: set = field(default_factory=set)
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+
+def _page_number(raw) -> int:
+    try:
+        return max(1, min(int(raw), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def board_listing(board, *, viewer, sort="trending", status="", tag="", q="", page=1) -> BoardListing:
+    """One page of a board. Pagination fetches one row more than it shows to know if there is a
+    next page, so no COUNT over the board is needed."""
+    sort = sort if sort in SORTS else "trending"
+    page = _page_number(page)
+    q = (q or "").strip()[:MAX_QUERY]
+    ideas = Idea.objects.filter(board=board).select_related("status", "author")
+    if status:
+        ideas = ideas.filter(status__slug=status, status__stage__in=LISTED_STAGES)
+    else:
+        ideas = ideas.filter(status__stage__in=LISTED_STAGES)
+    if tag:
+        ideas = ideas.filter(tags__slug=tag)
+    if q:
+        ideas = ideas.filter(pk__in=search_ids(board, q))
+    start = (page - 1) * PAGE_SIZE
+    rows = list(ideas.order_by(*SORTS[sort])[start : start + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    _attach_tags(rows)
+    return BoardListing(
+        ideas=rows, page=page, has_next=has_next, sort=sort, status=status, tag=tag, q=q,
+        voted=voted_ids(viewer, rows),
+    )
+
+
+MAX_SEARCH_RESULTS = 500
+
+
+def _search_text(q) -> str:
+    # Double quotes break the SQLite FTS5 backend (modelsearch quotes terms without escaping
+    # them: "unterminated string"); plain-text search ignores them anyway.
+    return " ".join((q or "").replace('"', " ").split())[:MAX_QUERY]
+
+
+def search_ids(board, q: str) -> list[int]:
+    """Ideas on the board matching q, through Wagtail's search backend (database full-text here,
+    OpenSearch or Elasticsearch when configured); the caller sorts and pages them."""
+    q = _search_text(q)
+    if not q:
+        return []
+    listed = Idea.objects.filter(board_id=board.pk, status_id__in=listed_status_ids()).only("id")
+    # The listing sorts the matches itself, so ranking them here is wasted work (on SQLite the
+    # backend ranks with a bm25 subquery per matching row: seconds on a large board).
+    found = get_search_backend().search(q, listed, order_by_relevance=False)[:MAX_SEARCH_RESULTS]
+    return [idea.pk for idea in found]
+
+
+def listed_status_ids() -> list[int]:
+    return list(Status.objects.filter(stage__in=LISTED_STAGES).values_list("pk", flat=True))
+
+
+def _attach_tags(ideas) -> None:
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(ideas, "tags")
+
+
+def voted_ids(viewer, ideas) -> set:
+    if viewer is None or not viewer.is_authenticated or not ideas:
+        return set()
+    return set(
+        Vote.objects.filter(member=viewer, idea_id__in=[i.pk for i in ideas]).values_list("idea_id", flat=True)
+    )
+
+
+def board_filters(board) -> dict:
+    """The statuses and tags a board's filter bar offers (two small queries)."""
+    return {
+        "statuses": list(Status.objects.filter(stage__in=LISTED_STAGES)),
+        "tags": list(board.offered_tags.all()),
+        "sorts": SORT_LABELS,
+    }
+
+
+@dataclass
+class IdeaPage:
+    idea: Idea
+    comments: list  # top-level comments, each with .reply_list
+    history: list
+    merged_from: list  # ideas merged into this one, each with .comment_list
+    voted: bool
+    following: bool
+    official: StatusChange | None
+
+
+def idea_page(idea: Idea, *, viewer) -> IdeaPage:
+    # merged_into must be loaded: the related manager reads it on every row (a query per merged
+    # idea if deferred). Comments by id list, not an OR over a join, so the index serves them.
+    merged_from = list(idea.merged_ideas.only("id", "title", "created_at", "merged_into"))
+    comments = list(
+        Comment.objects.filter(idea_id__in=[idea.pk, *(m.pk for m in merged_from)])
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    by_parent, top, merged_comments = {}, [], {}
+    for c in comments:
+        if c.idea_id != idea.pk:
+            merged_comments.setdefault(c.idea_id, []).append(c)
+        elif c.parent_id:
+            by_parent.setdefault(c.parent_id, []).append(c)
+        else:
+            top.append(c)
+    for c in top:
+        c.reply_list = by_parent.get(c.pk, [])
+    history = list(idea.status_changes.select_related("to_status", "from_status", "changed_by"))
+    for m in merged_from:
+        m.comment_list = merged_comments.get(m.pk, [])
+    signed_in = viewer is not None and viewer.is_authenticated
+    return IdeaPage(
+        idea=idea,
+        comments=top,
+        history=history,
+        merged_from=merged_from,
+        voted=signed_in and Vote.objects.filter(idea=idea, member=viewer).exists(),
+        following=signed_in and Follow.objects.filter(idea=idea, member=viewer).exists(),
+        official=next((h for h in history if h.to_status.stage != Stage.WITHDRAWN), None),
+    )
+
+
+def get_idea(pk: int) -> Idea | None:
+    return Idea.objects.select_related("status", "author", "board", "merged_into", "board__owner_team").filter(pk=pk).first()
+
+
+def similar_ideas(board, text: str, *, limit: int = 5) -> list[Idea]:
+    """Existing ideas like the title being typed, so members vote instead of posting a copy."""
+    text = _search_text(text)
+    if len(text) < 3:
+        return []
+    listed = Idea.objects.filter(board_id=board.pk, status_id__in=listed_status_ids())
+    backend = get_search_backend()
+    found = list(backend.autocomplete(text, listed)[:limit])
+    if len(found) < limit:
+        seen = {i.pk for i in found}
+        found += [i for i in backend.search(text, listed, operator="or")[: limit * 2] if i.pk not in seen]
+    ids = [i.pk for i in found[:limit]]
+    by_id = Idea.objects.select_related("status").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def boards_with_counts(index_page):
+    from ideas.pages import IdeaBoardPage
+
+    listed = Q(ideas__status__stage__in=LISTED_STAGES)
+    return list(
+        IdeaBoardPage.objects.child_of(index_page).live().order_by("path")
+        .annotate(idea_count=Count("ideas", filter=listed), vote_total=Coalesce(Sum("ideas__vote_count", filter=listed), 0))
+    )
+
+
+def roadmap(*, per_column: int = 30) -> list[dict]:
+    columns = []
+    for stage in ROADMAP_STAGES:
+        ideas = list(
+            Idea.objects.filter(status__stage=stage, board__live=True)
+            .select_related("status", "board")
+            .order_by("-vote_count", "-id")[:per_column]
+        )
+        columns.append({"stage": stage, "label": Stage(stage).label, "ideas": ideas})
+    return columns
+
+
+def shipped(*, page=1, per_page: int = 20):
+    """“You asked, we did”: shipped ideas with the response that shipped them."""
+    page = _page_number(page)
+    response = StatusChange.objects.filter(idea=OuterRef("pk"), to_status__stage=Stage.DONE).order_by("-created_at")
+    rows = list(
+        Idea.objects.filter(status__stage=Stage.DONE, board__live=True)
+        .select_related("status", "board")
+        .annotate(shipped_response=Subquery(response.values("response_html")[:1]),
+                  shipped_at=Subquery(response.values("created_at")[:1]))
+        .order_by("-last_activity_at", "-id")[(page - 1) * per_page : page * per_page + 1]
+    )
+    return rows[:per_page], page, len(rows) > per_page
+
+
+# --- Who wants this ------------------------------------------------------------------------
+
+MIN_BAND = 5  # never show a group smaller than this: it could identify people
+YEAR_BANDS = [(0, 1, _("Less than 1 year")), (1, 3, _("1–3 years")), (3, 10, _("3–10 years")), (10, None, _("10+ years"))]
+
+
+def audience(idea: Idea) -> dict:
+    """Votes broken down by plan, region and years as a customer, in privacy-safe bands.
+    Bands with fewer than MIN_BAND voters are folded into “Other”."""
+    voters = Member.objects.filter(idea_votes__idea=idea)
+    today = timezone.localdate()
+    from django.db.models import Case, When
+
+    whens = []
+    for index, (low, high, _label) in enumerate(YEAR_BANDS):
+        condition = Q(customer_since__lte=today - timedelta(days=int(low * 365.25)))
+        if high is not None:
+            condition &= Q(customer_since__gt=today - timedelta(days=int(high * 365.25)))
+        whens.append(When(condition, then=Value(index)))
+    years = voters.annotate(band=Case(*whens, default=Value(-1), output_field=IntegerField()))
+    plans = dict(Member.Plan.choices)
+    result = {
+        "total": idea.vote_count,
+        "plan": _bands(voters.values_list("plan").annotate(n=Count("pk")), lambda v: plans.get(v, _("Unknown"))),
+        "region": _bands(voters.values_list("region").annotate(n=Count("pk")), lambda v: v or _("Unknown")),
+        "years": _bands(
+            years.values_list("band").annotate(n=Count("pk")),
+            lambda v: YEAR_BANDS[v][2] if v >= 0 else _("Unknown"),
+        ),
+    }
+    return result
+
+
+def _bands(rows, label) -> list[tuple]:
+    shown, other = [], 0
+    for value, n in rows:
+        if n >= MIN_BAND:
+            shown.append((label(value), n))
+        else:
+            other += n
+    shown.sort(key=lambda item: -item[1])
+    if other:
+        # "Other" is shown only if it is itself large enough to hide who is in it.
+        shown.append((_("Other"), other) if other >= MIN_BAND else (_("Other (fewer than 5)"), None))
+    return shown
+
+
+# --- Home page activity --------------------------------------------------------------------
+
+
+@dataclass
+class Activity:
+    title: str
+    url: str
+    when: object
+    summary: str
+
+
+def latest_ideas(*, viewer, limit: int = 8) -> list[Activity]:
+    ideas = Idea.objects.filter(status__stage__in=LISTED_STAGES, board__live=True).select_related("status", "board")
+    return [
+        Activity(title=i.title, url=i.get_absolute_url(), when=i.last_activity_at,
+                 summary=f"{i.board.title} · {i.status.label}")
+        for i in ideas.order_by("-last_activity_at")[:limit]
+    ]
+
+
+def tags_by_slug(slugs) -> list[IdeaTag]:
+    return list(IdeaTag.objects.filter(slug__in=slugs))

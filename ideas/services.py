@@ -1,0 +1,356 @@
+"""Every write on idea boards, one verb per use case. Views, the API, commands and tasks call these.
+
+Each service checks the rule, validates, writes in one transaction and registers what happens
+after the commit: the live event (idea_changed) and notification tasks.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import Greatest, Log
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.background import enqueue_on_commit
+from community.content import mask_personal_data, render_user_text
+from community.live import after_commit
+from community.services import NotAllowed
+from ideas import events, rules, tasks
+from ideas.models import (
+    TRENDING_EPOCH,
+    TRENDING_SECONDS,
+    Comment,
+    Follow,
+    Idea,
+    Stage,
+    Status,
+    StatusChange,
+    Vote,
+)
+
+TITLE_MIN, TITLE_MAX = 5, 140
+BODY_MAX = 20_000
+COMMENT_MAX = 10_000
+RESPONSE_MIN, RESPONSE_MAX = 3, 5_000
+# A second identical submit within this window returns the first result instead of a copy.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+
+
+# --- Validation (check_*: raise ValidationError with words for the member) ----------------------
+
+
+def check_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if len(title) < TITLE_MIN:
+        raise ValidationError(_("Give your idea a title of at least %(n)s characters.") % {"n": TITLE_MIN}, code="title")
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            _("Keep the title under %(n)s characters (it has %(len)s).") % {"n": TITLE_MAX, "len": len(title)},
+            code="title",
+        )
+    return title
+
+
+def check_text(text: str, *, maximum: int, required: bool, minimum: int = 1, what: str = "") -> str:
+    text = (text or "").strip()
+    if required and len(text) < minimum:
+        raise ValidationError(_("Please write %(what)s.") % {"what": what or _("something")}, code="required")
+    if len(text) > maximum:
+        raise ValidationError(
+            _("This is too long: %(len)s characters, the limit is %(n)s.") % {"len": len(text), "n": maximum},
+            code="too_long",
+        )
+    return text
+
+
+def _touch(idea_id: int, **changes) -> None:
+    """Record a visible change: bump the version (for live events) and the activity time."""
+    Idea.objects.filter(pk=idea_id).update(version=F("version") + 1, last_activity_at=timezone.now(), **changes)
+
+
+def _follow(member, idea) -> None:
+    # One INSERT ... ON CONFLICT DO NOTHING instead of get_or_create's SELECT, savepoint, INSERT
+    # and release: it runs on every vote, comment and post, and races are harmless.
+    Follow.objects.bulk_create([Follow(idea=idea, member=member)], ignore_conflicts=True)
+
+
+# --- Ideas --------------------------------------------------------------------------------------
+
+
+def post_idea(*, author, board, title: str, body: str = "", tags=()) -> Idea:
+    """Post an idea; it waits for approval if the board asks for it. The returned idea carries
+    .masked: the kinds of personal data hidden from the published text, to tell the author."""
+    if not rules.can_post(author, board):
+        raise NotAllowed(_("You cannot post ideas on this board."))
+    title, title_masked = mask_personal_data(check_title(title))
+    body = check_text(body, maximum=BODY_MAX, required=False)
+    rendered = render_user_text(body)
+    allowed_tags = list(board.offered_tags.filter(pk__in=[t.pk for t in tags])) if tags else []
+    duplicate = Idea.objects.filter(
+        author=author, board=board, title=title, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW
+    ).first()
+    if duplicate is not None:
+        duplicate.masked = ()
+        return duplicate
+    status = Status.objects.filter(stage=Stage.PENDING if board.requires_approval else Stage.OPEN).first()
+    with transaction.atomic():
+        idea = Idea.objects.create(
+            board=board, author=author, title=title, body_source=body, body_html=rendered.html, status=status
+        )
+        if allowed_tags:
+            idea.tags.set(allowed_tags)
+        _follow(author, idea)
+    if status.stage == Stage.PENDING:
+        enqueue_on_commit(tasks.notify_moderators, idea.pk)
+    idea.masked = tuple(dict.fromkeys((*title_masked, *rendered.masked)))
+    return idea
+
+
+def edit_idea(*, idea: Idea, by, title: str, body: str, tags=None) -> Idea:
+    if not rules.can_edit_idea(by, idea):
+        raise NotAllowed(_("You can no longer edit this idea."))
+    title, title_masked = mask_personal_data(check_title(title))
+    body = check_text(body, maximum=BODY_MAX, required=False)
+    rendered = render_user_text(body)
+    with transaction.atomic():
+        idea.title, idea.body_source, idea.body_html = title, body, rendered.html
+        idea.edited_at = timezone.now()
+        idea.save(update_fields=["title", "body_source", "body_html", "edited_at"])
+        if tags is not None:
+            idea.tags.set(idea.board.offered_tags.filter(pk__in=[t.pk for t in tags]))
+        _touch(idea.pk)
+    after_commit(events.idea_changed, idea.pk)
+    idea.masked = tuple(dict.fromkeys((*title_masked, *rendered.masked)))
+    return idea
+
+
+def withdraw_idea(*, idea: Idea, by, reason: str = "") -> StatusChange:
+    if not rules.can_withdraw(by, idea):
+        raise NotAllowed(_("Only the author can withdraw an open idea."))
+    reason = check_text(reason, maximum=RESPONSE_MAX, required=False) or _("The author withdrew this idea.")
+    return _move(idea, Status.objects.get(stage=Stage.WITHDRAWN), reason, by)
+
+
+def change_status(*, idea: Idea, to: Status, response: str, by) -> StatusChange:
+    """Staff move an idea along the workflow with a public response; everyone who voted,
+    followed or wrote is told (no idea is ever closed silently)."""
+    if not rules.can_moderate(by):
+        raise NotAllowed(_("Only staff can change the status of an idea."))
+    response = check_text(response, maximum=RESPONSE_MAX, required=True, minimum=RESPONSE_MIN, what=_("a response"))
+    if not idea.status.can_move_to(to):
+        raise NotAllowed(
+            _("An idea cannot move from “%(from)s” to “%(to)s”.") % {"from": idea.status.label, "to": to.label}
+        )
+    return _move(idea, to, response, by)
+
+
+def approve_idea(*, idea: Idea, by) -> StatusChange:
+    if not rules.can_moderate(by) or idea.status.stage != Stage.PENDING:
+        raise NotAllowed(_("Only ideas awaiting approval can be approved, by staff."))
+    return _move(idea, Status.objects.filter(stage=Stage.OPEN).first(), _("Approved and published."), by)
+
+
+def reject_idea(*, idea: Idea, by, response: str) -> StatusChange:
+    if not rules.can_moderate(by) or idea.status.stage != Stage.PENDING:
+        raise NotAllowed(_("Only ideas awaiting approval can be rejected, by staff."))
+    response = check_text(response, maximum=RESPONSE_MAX, required=True, minimum=RESPONSE_MIN, what=_("a reason"))
+    return _move(idea, Status.objects.get(stage=Stage.REJECTED), response, by)
+
+
+def _move(idea: Idea, to: Status, response: str, by, *, merged_into: Idea | None = None, extra_recipients=()):
+    rendered = render_user_text(response)
+    with transaction.atomic():
+        current = Idea.objects.select_for_update().select_related("status").get(pk=idea.pk)
+        if current.status_id != idea.status_id:
+            # Someone else moved it meanwhile: refuse rather than overwrite their answer.
+            raise NotAllowed(_("This idea changed while you were answering. Please reload and try again."))
+        change = StatusChange.objects.create(
+            idea=current, from_status=current.status, to_status=to,
+            response_source=response, response_html=rendered.html, changed_by=by,
+        )
+        _touch(idea.pk, status=to, merged_into=merged_into)
+        enqueue_on_commit(tasks.notify_status_change, change.pk, list(extra_recipients))
+    after_commit(events.idea_changed, idea.pk)
+    idea.status, idea.merged_into = to, merged_into
+    return change
+
+
+def merge_ideas(*, source: Idea, target: Idea, by, response: str = "") -> StatusChange:
+    """Merge a duplicate into another idea: its votes move without counting anyone twice, its
+    followers follow the target too, its comments stay readable, and its voters are told."""
+    if not rules.can_moderate(by):
+        raise NotAllowed(_("Only staff can merge ideas."))
+    if source.pk == target.pk:
+        raise NotAllowed(_("An idea cannot be merged into itself."))
+    if source.merged_into_id or source.status.stage == Stage.MERGED:
+        raise NotAllowed(_("This idea is already merged."))
+    if not target.status.is_listed or target.merged_into_id:
+        raise NotAllowed(_("Merge into an idea that is open, planned, in progress, shipped or declined."))
+    response = check_text(response, maximum=RESPONSE_MAX, required=False) or _(
+        "Merged into “%(title)s”: your vote now counts there."
+    ) % {"title": target.title}
+    with transaction.atomic():
+        # Lock both rows in id order so two merges cannot deadlock.
+        list(Idea.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
+        voters = list(Vote.objects.filter(idea=source).values_list("member_id", flat=True))
+        already = Vote.objects.filter(idea=target).values("member_id")
+        Vote.objects.filter(idea=source).exclude(member_id__in=already).update(idea=target)
+        Vote.objects.filter(idea=source).delete()  # members who had voted for both
+        followed = Follow.objects.filter(idea=target).values("member_id")
+        Follow.objects.bulk_create(
+            [Follow(idea=target, member_id=m) for m in
+             Follow.objects.filter(idea=source).exclude(member_id__in=followed).values_list("member_id", flat=True)],
+            ignore_conflicts=True,
+        )
+        for idea in (source, target):
+            _set_vote_count(idea, Vote.objects.filter(idea=idea).count())
+        change = _move(source, Status.objects.get(stage=Stage.MERGED), response, by,
+                       merged_into=target, extra_recipients=voters)
+        _touch(target.pk)
+    after_commit(events.idea_changed, target.pk)
+    return change
+
+
+# --- Votes and follows ----------------------------------------------------------------------
+
+
+def _trending_expression(new_count_expression, created_at):
+    base = (created_at.timestamp() - TRENDING_EPOCH) / TRENDING_SECONDS
+    return Log(Value(10.0), Greatest(new_count_expression, Value(1))) + Value(base, output_field=FloatField())
+
+
+def _change_votes(idea: Idea, delta: int) -> None:
+    # SET expressions read the row's value before this update, under its lock: no lost votes.
+    new_count = F("vote_count") + delta
+    Idea.objects.filter(pk=idea.pk).update(
+        vote_count=new_count, trending=_trending_expression(new_count, idea.created_at), version=F("version") + 1
+    )
+
+
+def _set_vote_count(idea: Idea, count: int) -> None:
+    Idea.objects.filter(pk=idea.pk).update(
+        vote_count=count, trending=_trending_expression(Value(count), idea.created_at), version=F("version") + 1
+    )
+
+
+def cast_vote(*, member, idea: Idea, recorded_by=None, via: str = "") -> bool:
+    """Vote for an idea; True if a vote was added (False if the member had voted already)."""
+    if recorded_by is not None:
+        if not rules.can_moderate(recorded_by):
+            raise NotAllowed(_("Only staff can record a vote for a customer."))
+        if not (member.is_active and idea.status.allows_votes and rules.can_view_idea(member, idea)):
+            raise NotAllowed(_("This idea is not open for votes."))
+    elif not rules.can_vote(member, idea):
+        raise NotAllowed(_vote_refusal(member, idea))
+    with transaction.atomic():
+        _vote, created = Vote.objects.get_or_create(
+            idea=idea, member=member, defaults={"recorded_by": recorded_by, "recorded_via": via[:40]}
+        )
+        if created:
+            _change_votes(idea, +1)
+            _follow(member, idea)
+    if created:
+        after_commit(events.idea_changed, idea.pk)
+    return created
+
+
+def retract_vote(*, member, idea: Idea) -> bool:
+    if not rules.can_vote(member, idea):
+        raise NotAllowed(_vote_refusal(member, idea))
+    with transaction.atomic():
+        deleted, _by_model = Vote.objects.filter(idea=idea, member=member).delete()
+        if deleted:
+            _change_votes(idea, -1)
+    if deleted:
+        after_commit(events.idea_changed, idea.pk)
+    return bool(deleted)
+
+
+def toggle_vote(*, member, idea: Idea) -> bool:
+    """Vote, or take the vote back. Returns whether the member now votes for the idea."""
+    if Vote.objects.filter(idea=idea, member=member).exists():
+        retract_vote(member=member, idea=idea)
+        return False
+    cast_vote(member=member, idea=idea)
+    return True
+
+
+def _vote_refusal(member, idea) -> str:
+    if member is None or not member.is_authenticated:
+        return _("Log in to vote.")
+    if not member.is_verified:
+        return _("Confirm your e-mail address to vote.")
+    if idea.merged_into_id:
+        return _("This idea was merged: vote for the idea it was merged into.")
+    return _("This idea is not open for votes.")
+
+
+def set_following(*, member, idea: Idea, follow: bool) -> bool:
+    if not rules.can_follow(member, idea):
+        raise NotAllowed(_("You cannot follow this idea."))
+    if follow:
+        _follow(member, idea)
+    else:
+        Follow.objects.filter(idea=idea, member=member).delete()
+    return follow
+
+
+# --- Comments -------------------------------------------------------------------------------
+
+
+def add_comment(*, idea: Idea, author, body: str, parent: Comment | None = None) -> Comment:
+    if not rules.can_comment(author, idea):
+        raise NotAllowed(_("You cannot comment on this idea."))
+    body = check_text(body, maximum=COMMENT_MAX, required=True, what=_("a comment"))
+    if parent is not None:
+        if parent.idea_id != idea.pk:
+            raise NotAllowed(_("You can only reply to a comment on the same idea."))
+        parent = parent.parent or parent  # replies stay one level deep
+    recent = Comment.objects.filter(
+        idea=idea, author=author, body_source=body, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW
+    ).first()
+    if recent is not None:
+        recent.masked = ()
+        return recent
+    rendered = render_user_text(body)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            idea=idea, author=author, parent=parent, body_source=body, body_html=rendered.html,
+            by_staff=author.is_staff,
+        )
+        _touch(idea.pk, comment_count=F("comment_count") + 1)
+        _follow(author, idea)
+        enqueue_on_commit(tasks.notify_new_comment, comment.pk)
+    after_commit(events.idea_changed, idea.pk)
+    comment.masked = rendered.masked
+    return comment
+
+
+def edit_comment(*, comment: Comment, by, body: str) -> Comment:
+    if not rules.can_edit_comment(by, comment):
+        raise NotAllowed(_("You can no longer edit this comment."))
+    body = check_text(body, maximum=COMMENT_MAX, required=True, what=_("a comment"))
+    rendered = render_user_text(body)
+    with transaction.atomic():
+        comment.body_source, comment.body_html, comment.edited_at = body, rendered.html, timezone.now()
+        comment.save(update_fields=["body_source", "body_html", "edited_at"])
+        _touch(comment.idea_id)
+    after_commit(events.idea_changed, comment.idea_id)
+    comment.masked = rendered.masked
+    return comment
+
+
+def delete_comment(*, comment: Comment, by) -> None:
+    """Soft delete: replies keep their place, the text is gone."""
+    if not rules.can_delete_comment(by, comment):
+        raise NotAllowed(_("You cannot delete this comment."))
+    with transaction.atomic():
+        updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), body_source="", body_html=""
+        )
+        if updated:
+            _touch(comment.idea_id, comment_count=F("comment_count") - 1)
+    if updated:
+        after_commit(events.idea_changed, comment.idea_id)

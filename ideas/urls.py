@@ -1,0 +1,35 @@
+"""URLs for ideas (HTML) and the ideas REST API. Boards themselves are Wagtail pages."""
+
+from django.urls import path
+
+from ideas import api, views
+
+urlpatterns = [
+    path("boards/<int:board_id>/new/", views.post_idea, name="idea_new"),
+    path("boards/<int:board_id>/similar/", views.similar, name="idea_similar"),
+    path("idea/<int:pk>/", views.idea_detail, name="idea_detail_short"),
+    path("idea/<int:pk>/vote/", views.vote, name="idea_vote"),
+    path("idea/<int:pk>/follow/", views.follow, name="idea_follow"),
+    path("idea/<int:pk>/comment/", views.comment, name="idea_comment"),
+    path("idea/<int:pk>/comments/", views.comments_fragment, name="idea_comments_fragment"),
+    path("idea/<int:pk>/edit/", views.edit_idea, name="idea_edit"),
+    path("idea/<int:pk>/withdraw/", views.withdraw, name="idea_withdraw"),
+    # Staff
+    path("idea/<int:pk>/status/", views.change_status, name="idea_status"),
+    path("idea/<int:pk>/merge/", views.merge, name="idea_merge"),
+    path("idea/<int:pk>/approve/", views.approve, name="idea_approve"),
+    path("idea/<int:pk>/reject/", views.reject, name="idea_reject"),
+    path("idea/<int:pk>/vote-for/", views.vote_for, name="idea_vote_for"),
+    # Last of the idea routes: a slug would otherwise swallow "vote", "follow", "status"...
+    path("idea/<int:pk>-<slug:slug>/", views.idea_detail, name="idea_detail"),
+    path("comment/<int:pk>/edit/", views.edit_comment, name="comment_edit"),
+    path("comment/<int:pk>/delete/", views.delete_comment, name="comment_delete"),
+    path("roadmap/", views.roadmap, name="roadmap"),
+    path("shipped/", views.shipped, name="shipped"),
+    # REST API (same services and queries)
+    path("api/v1/boards/<int:board_id>/ideas/", api.BoardIdeas.as_view(), name="api_board_ideas"),
+    path("api/v1/ideas/<int:pk>/", api.IdeaDetail.as_view(), name="api_idea"),
+    path("api/v1/ideas/<int:pk>/vote/", api.IdeaVote.as_view(), name="api_idea_vote"),
+    path("api/v1/ideas/<int:pk>/comments/", api.IdeaComments.as_view(), name="api_idea_comments"),
+    path("api/v1/ideas/<int:pk>/status/", api.IdeaStatus.as_view(), name="api_idea_status"),
+]

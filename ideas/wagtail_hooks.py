@@ -1,0 +1,477 @@
+"""Staff tools in the Wagtail admin: ideas (edit, change status, merge, approve, reject), statuses, tags.
+
+Every write goes through ideas.services, like the site and the API: the admin never saves an
+idea's status directly, so no idea changes status without a response and no voter goes untold.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import RegexValidator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.log_actions import log
+from wagtail.permissions import policy_registry
+
+from community.services import NotAllowed
+from ideas import rules, services
+from ideas.models import DEFAULT_SLUGS, LISTED_STAGES, TRANSITIONS, Idea, IdeaTag, Stage, Status
+
+# --- Ideas: which actions fit an idea ------------------------------------------------------------
+
+
+def idea_actions(idea: Idea) -> list[tuple[str, str, str]]:
+    """(url name, label, icon) of the staff actions that apply to the idea in its stage."""
+    stage = idea.status.stage
+    if stage == Stage.PENDING:
+        return [("approve", _("Approve"), "check"), ("reject", _("Reject"), "cross")]
+    actions = []
+    # Decided by the stage alone (no query), as the listing asks for every row.
+    if TRANSITIONS[Stage(stage)]:
+        actions.append(("change_status", _("Change status"), "tag"))
+    if stage in LISTED_STAGES and idea.merged_into_id is None:
+        actions.append(("merge", _("Merge into…"), "resubmit"))
+    return actions
+
+
+def action_buttons(idea: Idea) -> list[HeaderButton]:
+    buttons = [
+        HeaderButton(label, url=reverse(f"ideas:{name}", args=[idea.pk]), icon_name=icon, priority=5 + n)
+        for n, (name, label, icon) in enumerate(idea_actions(idea))
+    ]
+    if not idea.status.is_hidden:
+        buttons.append(
+            HeaderButton(_("View on site"), url=idea.get_absolute_url(), icon_name="view", priority=20)
+        )
+    return buttons
+
+
+# --- Ideas: listing, edit and inspect --------------------------------------------------------------
+
+
+class IdeaFilterSet(WagtailFilterSet):
+    stage = django_filters.ChoiceFilter(field_name="status__stage", choices=Stage.choices, label=_("Stage"))
+
+    class Meta:
+        model = Idea
+        fields = ["stage", "status", "board"]
+
+
+class IdeaIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("status", "board")
+
+    def get_list_more_buttons(self, instance):
+        more = [
+            Button(label, url=reverse(f"ideas:{name}", args=[instance.pk]), icon_name=icon, priority=5)
+            for name, label, icon in idea_actions(instance)
+        ]
+        return [*more, *super().get_list_more_buttons(instance)]
+
+
+class IdeaAdminForm(WagtailAdminModelForm):
+    """Title, text and tags only: the status changes through its own action, with a response."""
+
+    class Meta:
+        model = Idea
+        fields = ["title", "body_source", "tags"]
+        widgets = {"tags": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["tags"].queryset = self.instance.board.offered_tags.all()
+            self.fields["tags"].help_text = _("The tags this idea's board offers.")
+
+
+class IdeaEditView(generic.EditView):
+    def get_page_subtitle(self):
+        return f"{self.object.title} ({self.object.status.label})"
+
+    @cached_property
+    def header_buttons(self):
+        return action_buttons(self.object)
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        idea = services.edit_idea(
+            idea=self.object,
+            by=self.request.user,
+            title=data["title"],
+            body=data["body_source"],
+            tags=data["tags"],
+        )
+        log(instance=idea, action="wagtail.edit", user=self.request.user)
+        return idea
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            form.add_error("title" if exc.code == "title" else "body_source", exc)
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
+        self.produced_error_message = self.get_error_message()
+        return self.form_invalid(form)
+
+
+class IdeaInspectView(generic.InspectView):
+    @cached_property
+    def header_buttons(self):
+        return action_buttons(self.object)
+
+    def get_field_label(self, field_name, field):
+        if field_name == "body_html":
+            return _("Description")
+        return super().get_field_label(field_name, field)
+
+    def get_body_html_display_value(self):
+        return mark_safe(self.object.body_html)  # noqa: S308  (cleaned by the content pipeline on write)
+
+
+# --- Ideas: the staff actions --------------------------------------------------------------------
+
+
+class ChangeStatusForm(forms.Form):
+    status = forms.ModelChoiceField(queryset=Status.objects.none(), label=_("New status"))
+    response = forms.CharField(
+        label=_("Public response"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown on the idea and sent to everyone who voted for it or follows it."),
+    )
+
+    def __init__(self, *args, idea, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [s.pk for s in Status.objects.all() if idea.status.can_move_to(s)]
+        self.fields["status"].queryset = Status.objects.filter(pk__in=allowed)
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(
+        label=_("Merge into idea number"),
+        min_value=1,
+        help_text=_(
+            "The idea's number, as in its address: /idea/<number>/. Votes move there without counting anyone twice."
+        ),
+    )
+    response = forms.CharField(
+        label=_("Public response"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional: by default, voters are told their vote now counts for the other idea."),
+    )
+
+    def clean_target(self):
+        target = Idea.objects.select_related("status").filter(pk=self.cleaned_data["target"]).first()
+        if target is None:
+            raise ValidationError(_("There is no idea with this number."))
+        return target
+
+
+class RejectForm(forms.Form):
+    response = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent to the author; the idea stays hidden from everyone else."),
+    )
+
+
+class ApproveForm(forms.Form):
+    pass
+
+
+class IdeaActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """A form about one idea that calls one service, then returns to the idea."""
+
+    model = Idea
+    permission_required = "change"
+    template_name = "wagtailadmin/generic/form.html"
+    index_url_name = None
+    edit_url_name = None
+    header_icon = "tasks"
+    action_name = ""
+    submit_button_label = _("Save")
+    success_message = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.idea = get_object_or_404(Idea.objects.select_related("status", "board"), pk=kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.can_moderate(request.user):
+            raise PermissionDenied
+        if self.action_name not in {name for name, _label, _icon in idea_actions(self.idea)}:
+            messages.error(request, _("This action does not apply to the idea in its current status."))
+            return redirect(self.edit_url)
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def edit_url(self):
+        return reverse(self.edit_url_name, args=[self.idea.pk])
+
+    def get_page_subtitle(self):
+        return f"{self.idea.title} ({self.idea.status.label})"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": Idea._meta.verbose_name_plural.capitalize()},
+            {"url": self.edit_url, "label": self.idea.title},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            action_url=self.request.path,
+            submit_button_label=self.submit_button_label,
+            submit_button_active_label=self.submit_button_label,
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.perform(form.cleaned_data)
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            form.add_error("response" if "response" in form.fields else None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message % {"title": self.idea.title})
+        return redirect(self.edit_url)
+
+    def form_invalid(self, form):
+        messages.validation_error(self.request, _("The idea was not changed: see the errors below."), form)
+        return super().form_invalid(form)
+
+    def perform(self, data):
+        raise NotImplementedError
+
+
+class ChangeStatusView(IdeaActionView):
+    action_name = "change_status"
+    form_class = ChangeStatusForm
+    page_title = _("Change status")
+    submit_button_label = _("Change status and notify")
+    success_message = _("“%(title)s” has a new status; its voters and followers are being told.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "idea": self.idea}
+
+    def perform(self, data):
+        services.change_status(
+            idea=self.idea, to=data["status"], response=data["response"], by=self.request.user
+        )
+
+
+class MergeView(IdeaActionView):
+    action_name = "merge"
+    form_class = MergeForm
+    page_title = _("Merge into another idea")
+    submit_button_label = _("Merge")
+    success_message = _("“%(title)s” was merged; its voters are being told.")
+
+    def perform(self, data):
+        services.merge_ideas(
+            source=self.idea, target=data["target"], by=self.request.user, response=data["response"]
+        )
+
+
+class ApproveView(IdeaActionView):
+    action_name = "approve"
+    form_class = ApproveForm
+    page_title = _("Approve")
+    submit_button_label = _("Approve and publish")
+    success_message = _("“%(title)s” is published.")
+
+    def perform(self, data):
+        services.approve_idea(idea=self.idea, by=self.request.user)
+
+
+class RejectView(IdeaActionView):
+    action_name = "reject"
+    form_class = RejectForm
+    page_title = _("Reject")
+    submit_button_label = _("Reject and tell the author")
+    success_message = _("“%(title)s” was rejected; its author is being told.")
+
+    def perform(self, data):
+        services.reject_idea(idea=self.idea, by=self.request.user, response=data["response"])
+
+
+class IdeaViewSet(ModelViewSet):
+    model = Idea
+    name = "ideas"
+    icon = "tasks"
+    menu_label = _("Ideas")
+    index_view_class = IdeaIndexView
+    edit_view_class = IdeaEditView
+    inspect_view_class = IdeaInspectView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title",
+        "board",
+        "author",
+        "status",
+        "merged_into",
+        "body_html",
+        "tags",
+        "vote_count",
+        "comment_count",
+        "created_at",
+        "edited_at",
+        "last_activity_at",
+    ]
+    copy_view_enabled = False
+    # Members post ideas on the site; staff never add one here. (Ideas also stay out of the
+    # reference index: it would cost every vote and post a write.)
+    add_to_reference_index = False
+    list_display = [
+        "title",
+        Column("board", label=_("Board")),
+        Column("status", label=_("Status")),
+        NumberColumn("vote_count", label=_("Votes"), sort_key="vote_count"),
+        NumberColumn("comment_count", label=_("Comments"), sort_key="comment_count"),
+        DateColumn("created_at", label=_("Posted"), sort_key="created_at"),
+    ]
+    filterset_class = IdeaFilterSet
+    search_fields = ["title"]
+    search_backend_name = None  # a plain title__icontains works with every filter
+    ordering = ["-created_at"]
+
+    def get_form_class(self, for_update=False):
+        return IdeaAdminForm
+
+    def get_urlpatterns(self):
+        urls = [p for p in super().get_urlpatterns() if p.name != "add"]
+        actions = {
+            "change_status": ChangeStatusView,
+            "merge": MergeView,
+            "approve": ApproveView,
+            "reject": RejectView,
+        }
+        for name, view_class in actions.items():
+            view = self.construct_view(
+                view_class,
+                index_url_name=self.get_url_name("index"),
+                edit_url_name=self.get_url_name("edit"),
+                header_icon=self.icon,
+            )
+            urls.append(path(f"{name.replace('_', '-')}/<int:pk>/", view, name=name))
+        return urls
+
+    def get_index_view_kwargs(self, **kwargs):
+        # No "Add idea" button: there is no add view.
+        return super().get_index_view_kwargs(add_url_name=None, **kwargs)
+
+
+class PendingIdeasMenu(ViewSet):
+    """A menu entry for the ideas awaiting approval: the idea list, filtered to that stage."""
+
+    name = "ideas_pending"
+    menu_label = _("Awaiting approval")
+    icon = "time"
+
+    @property
+    def menu_url(self):
+        return reverse("ideas:index") + f"?stage={Stage.PENDING}"
+
+    @cached_property
+    def menu_item_class(self):
+        def is_shown(_self, request):
+            return policy_registry.get_by_type(Idea).user_has_any_permission(request.user, ["change", "view"])
+
+        return type("PendingIdeasMenuItem", (MenuItem,), {"is_shown": is_shown})
+
+
+# --- Statuses and tags ------------------------------------------------------------------------
+
+
+class StatusAdminForm(WagtailAdminModelForm):
+    """The default workflow's slugs and stages are fixed (the services and translations rely on
+    them); added statuses belong to a stage members can see."""
+
+    color = forms.CharField(
+        label=_("colour"),
+        max_length=7,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #0c8599."))],
+    )
+
+    class Meta:
+        model = Status
+        fields = ["name", "slug", "stage", "color", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.slug in DEFAULT_SLUGS:
+            for name in ("slug", "stage"):
+                self.fields[name].disabled = True
+            self.fields["slug"].help_text = _("Part of the default workflow: the slug and stage are fixed.")
+        else:
+            self.fields["stage"].choices = [(s.value, s.label) for s in Stage if s in LISTED_STAGES]
+
+
+class StatusDeleteView(generic.DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.slug in DEFAULT_SLUGS or self.object.ideas.exists():
+            messages.error(request, _("This status is part of the default workflow or in use, so it stays."))
+            return redirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StatusViewSet(ModelViewSet):
+    model = Status
+    name = "idea_statuses"
+    url_prefix = "idea-statuses"
+    icon = "list-ul"
+    menu_label = _("Statuses")
+    list_display = ["name", "slug", "stage", Column("color", label=_("Colour")), "position"]
+    delete_view_class = StatusDeleteView
+    copy_view_enabled = False
+    ordering = ["position", "pk"]
+
+    def get_form_class(self, for_update=False):
+        return StatusAdminForm
+
+
+class IdeaTagViewSet(ModelViewSet):
+    model = IdeaTag
+    name = "idea_tags"
+    url_prefix = "idea-tags"
+    icon = "tag"
+    menu_label = _("Tags")
+    form_fields = ["name", "slug"]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class IdeasGroup(ViewSetGroup):
+    menu_label = _("Ideas")
+    menu_icon = "tasks"
+    menu_order = 150
+    items = (IdeaViewSet, PendingIdeasMenu, StatusViewSet, IdeaTagViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_ideas_viewsets():
+    return IdeasGroup()
