@@ -187,6 +187,17 @@ def get_idea(pk: int) -> Idea | None:
     return Idea.objects.select_related("status", "author", "board", "merged_into", "board__owner_team").filter(pk=pk).first()
 
 
+# Words too common to suggest a duplicate, in the languages members write (en, nb, da, sv, nl):
+# an OR search on "in" or "the" would match half the board.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has i in is it my of on or our the to we with "
+    "av de den der det du eg ei en er et for fra har i ikke jeg med og om på som til "
+    "att ett för inte jag men och är "
+    "een het ik is met niet op te van voor"
+    .split()
+)
+
+
 def similar_ideas(board, text: str, *, limit: int = 5) -> list[Idea]:
     """Existing ideas like the title being typed, so members vote instead of posting a copy."""
     text = _search_text(text)
@@ -195,9 +206,11 @@ def similar_ideas(board, text: str, *, limit: int = 5) -> list[Idea]:
     listed = Idea.objects.filter(board_id=board.pk, status_id__in=listed_status_ids())
     backend = get_search_backend()
     found = list(backend.autocomplete(text, listed)[:limit])
-    if len(found) < limit:
+    words = [w for w in text.split() if w.lower() not in STOP_WORDS]
+    if len(found) < limit and words:
         seen = {i.pk for i in found}
-        found += [i for i in backend.search(text, listed, operator="or")[: limit * 2] if i.pk not in seen]
+        matches = backend.search(" ".join(words), listed, operator="or")[: limit * 2]
+        found += [i for i in matches if i.pk not in seen]
     ids = [i.pk for i in found[:limit]]
     by_id = Idea.objects.select_related("status").in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]

@@ -14,6 +14,46 @@ def _fresh_cache():
     cache.clear()
 
 
+# Rows that migrations create. Transactional tests (live server, threads, websockets) end by
+# flushing every table, so the next one starts without them; each transactional test gets
+# them back from the migrations' own functions.
+MIGRATION_ROWS = [
+    ("community.migrations.0003_staff_group", "create_staff_group"),
+    ("community.migrations.0004_staff_page_permissions", "grant"),
+    ("ideas.migrations.0002_default_statuses", "create_statuses"),
+    ("ideas.migrations.0003_staff_permissions", "grant"),
+]
+
+
+def restore_migration_rows():
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
+    from wagtail.models import Locale, Page
+
+    ContentType.objects.clear_cache()  # cached ids point at flushed rows
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    Locale.objects.get_or_create(language_code="en")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    for module, function in MIGRATION_ROWS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_migration_rows()
+
+
 @pytest.fixture
 def member(db):
     return MemberFactory()

@@ -20,9 +20,10 @@ def grant(apps, schema_editor):
     # can be granted in the same run. A migration's app config is a stub without models_module,
     # which create_permissions checks before doing anything.
     app_config = apps.get_app_config("ideas")
-    app_config.models_module = True
+    original = getattr(app_config, "models_module", None)
+    app_config.models_module = original or True
     create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
+    app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)

@@ -161,42 +161,15 @@ def screenshot():
 
 @pytest.fixture
 def home_page(transactional_db):
-    """The Wagtail home page at "/", without the rest of the demo data.
-
-    Transactional tests flush the database after each test, including the rows Wagtail's
-    migrations created, so the locale and the root page are made again when missing.
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page, Site
+    """The Wagtail home page at "/", without the rest of the demo data (tests/conftest.py has
+    restored the root page and the other rows migrations create)."""
+    from wagtail.models import Page, Site
 
     from community.pages import HomePage
 
-    # A serialized_rollback test's flush skips post_migrate, so the content type rows can be
-    # gone while Django's cache still holds their ids: forget them, get_for_model remakes them.
-    ContentType.objects.clear_cache()
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.add_child(instance=HomePage(title="Welcome to Cocreate", slug="home-browser"))
+    home = Page.get_first_root_node().add_child(instance=HomePage(title="Welcome to Cocreate", slug="home-browser"))
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Cocreate"},
     )
     return home
-
-
-@pytest.fixture
-def migrated_rows(home_page):
-    """The rows data migrations create (idea statuses, the Staff group and its admin access),
-    made again by the migrations' own functions: transactional tests flush them."""
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in [
-        ("community.migrations.0003_staff_group", "create_staff_group"),
-        ("community.migrations.0004_staff_page_permissions", "grant"),
-        ("ideas.migrations.0002_default_statuses", "create_statuses"),
-    ]:
-        getattr(importlib.import_module(module), function)(apps, None)

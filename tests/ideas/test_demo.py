@@ -12,8 +12,8 @@ from ideas.models import Comment, Idea, Stage, StatusChange, Vote
 from ideas.pages import IdeaBoardIndexPage, IdeaBoardPage
 
 # Real commits, so the notification tasks run as they do in development;
-# serialized_rollback brings back the rows migrations create (statuses, the root page).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# tests/conftest.py restores the rows migrations create (statuses, the Staff group) after each flush.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def snapshot() -> dict:
