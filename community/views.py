@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -44,6 +44,16 @@ def profile(request):
 def notifications(request):
     page = Paginator(queries.notifications_for(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "community/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    """Follow a notification's link; opening it is reading it."""
+    notification = get_object_or_404(queries.notifications_for(request.user), pk=pk)
+    services.mark_notifications_read(request.user, ids=[notification.pk])
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, {request.get_host()}, request.is_secure()):
+        return redirect(notification.url)
+    return redirect("notifications")
 
 
 @login_required

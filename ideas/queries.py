@@ -261,6 +261,9 @@ YEAR_BANDS = [(0, 1, _("Less than 1 year")), (1, 3, _("1–3 years")), (3, 10, _
 def audience(idea: Idea) -> dict:
     """Votes broken down by plan, region and years as a customer, in privacy-safe bands.
     Bands with fewer than MIN_BAND voters are folded into “Other”."""
+    if idea.vote_count < MIN_BAND:
+        # Too few votes for any group: say so once instead of "fewer than 5" everywhere.
+        return {"total": idea.vote_count, "plan": [], "region": [], "years": []}
     voters = Member.objects.filter(idea_votes__idea=idea)
     today = timezone.localdate()
     from django.db.models import Case, When

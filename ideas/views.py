@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import Member
@@ -211,6 +212,7 @@ def similar(request, board_id):
                 "title": idea.title,
                 "url": idea.get_absolute_url(),
                 "votes": idea.vote_count,
+                "votes_label": ngettext("%(n)s vote", "%(n)s votes", idea.vote_count) % {"n": idea.vote_count},
                 "status": idea.status.label,
                 "status_slug": idea.status.slug,
             }

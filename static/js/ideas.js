@@ -137,7 +137,7 @@
         link.textContent = item.title;
         var votes = document.createElement("span");
         votes.className = "meta";
-        votes.textContent = item.votes + " " + wrap.getAttribute("data-similar-votes");
+        votes.textContent = item.votes_label;
         var status = document.createElement("span");
         status.className = "status status-" + String(item.status_slug).replace(/[^\w-]/g, "");
         status.textContent = item.status;

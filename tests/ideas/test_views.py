@@ -183,6 +183,25 @@ def test_similar_ideas_are_shown_once_before_posting_without_script(member_clien
     assert Idea.objects.count() == 2
 
 
+def test_opening_a_notification_marks_it_read_and_follows_its_link(member_client, member, idea):
+    from tests.factories import NotificationFactory
+
+    n = NotificationFactory(recipient=member, url=idea.get_absolute_url())
+    response = member_client.get(reverse("notification_open", args=[n.pk]))
+    assert response["Location"] == idea.get_absolute_url()
+    n.refresh_from_db()
+    assert n.read_at is not None
+
+
+def test_someone_elses_notification_cannot_be_opened(member_client):
+    from tests.factories import NotificationFactory
+
+    other = NotificationFactory(url="https://evil.example/")
+    assert member_client.get(reverse("notification_open", args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert other.read_at is None
+
+
 def test_similar_json_for_the_typing_script(client, board, idea):
     response = client.get(reverse("idea_similar", args=[board.pk]), {"q": "roaming"})
     assert response.json() == [
@@ -191,6 +210,7 @@ def test_similar_json_for_the_typing_script(client, board, idea):
             "title": idea.title,
             "url": idea.get_absolute_url(),
             "votes": 0,
+            "votes_label": "0 votes",
             "status": "New",
             "status_slug": "new",
         }
