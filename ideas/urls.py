@@ -5,6 +5,7 @@ from django.urls import path
 from ideas import api, views
 
 urlpatterns = [
+    path("go/ideas/", views.boards, name="idea_boards"),
     path("boards/<int:board_id>/new/", views.post_idea, name="idea_new"),
     path("boards/<int:board_id>/similar/", views.similar, name="idea_similar"),
     path("idea/<int:pk>/", views.idea_detail, name="idea_detail_short"),

@@ -223,6 +223,17 @@ def similar(request, board_id):
 
 
 @require_GET
+def boards(request):
+    """The nav's "Ideas" link: the board index page wherever editors put it (found only when
+    clicked, so other pages pay no query for the nav)."""
+    from ideas.pages import IdeaBoardIndexPage, IdeaBoardPage
+
+    page = IdeaBoardIndexPage.objects.live().first() or IdeaBoardPage.objects.live().first()
+    if page is None:
+        raise Http404(_("There are no idea boards yet."))
+    return redirect(page.url)
+
+
 def roadmap(request):
     return render(request, "ideas/roadmap.html", {"columns": queries.roadmap()})
 

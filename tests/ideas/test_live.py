@@ -86,7 +86,7 @@ async def connect(cookie=b""):
 
 async def signed_in_socket(client, member):
     ws = await connect(await database_sync_to_async(session_cookie)(client, member))
-    assert (await ws.receive_json_from())["type"] == "notifications"
+    assert (await ws.receive_json_from(timeout=5))["type"] == "notifications"
     return ws
 
 
@@ -115,22 +115,22 @@ async def test_after_a_vote_the_subscribed_socket_receives_the_new_count_and_a_h
     voter = await database_sync_to_async(MemberFactory)()
     ws = await connect()  # an anonymous visitor watching the idea page
     await ws.send_json_to({"subscribe": [f"idea.{idea.pk}"]})
-    snapshot = await ws.receive_json_from()
+    snapshot = await ws.receive_json_from(timeout=5)
     assert (snapshot["type"], snapshot["id"], snapshot["votes"]) == ("idea", idea.pk, 0)
 
     await database_sync_to_async(services.cast_vote)(member=voter, idea=idea)
-    event = await ws.receive_json_from(timeout=2)
+    event = await ws.receive_json_from(timeout=5)
     assert (event["type"], event["id"], event["votes"]) == ("idea", idea.pk, 1)
     assert event["version"] > snapshot["version"]
 
     await database_sync_to_async(services.add_comment)(idea=idea, author=voter, body="Yes please")
-    comment_event = await ws.receive_json_from(timeout=2)
+    comment_event = await ws.receive_json_from(timeout=5)
     assert comment_event["comments"] == 1 and comment_event["version"] > event["version"]
 
     staff = await database_sync_to_async(StaffFactory)()
     planned = await database_sync_to_async(idea_status)("planned")
     await database_sync_to_async(services.change_status)(idea=idea, to=planned, response="Planned!", by=staff)
-    status_event = await ws.receive_json_from(timeout=2)
+    status_event = await ws.receive_json_from(timeout=5)
     assert status_event["status"]["slug"] == "planned" and status_event["version"] > comment_event["version"]
     assert status_event["votes"] == 1
     await ws.disconnect()
@@ -144,7 +144,7 @@ async def test_a_repeated_vote_sends_no_event(client):
     await database_sync_to_async(services.cast_vote)(member=voter, idea=idea)
     ws = await signed_in_socket(client, voter)
     await ws.send_json_to({"subscribe": [f"idea.{idea.pk}"]})
-    assert (await ws.receive_json_from())["votes"] == 1
+    assert (await ws.receive_json_from(timeout=5))["votes"] == 1
     assert await database_sync_to_async(services.cast_vote)(member=voter, idea=idea) is False
     assert await ws.receive_nothing(timeout=0.3)
     await ws.disconnect()

@@ -676,3 +676,10 @@ def test_roadmap_and_shipped_render(client, board):
     page = client.get(reverse("shipped")).content.decode()
     assert "eSIM for smartwatches" in page and "<strong>today</strong>" in page
     assert "Planned roaming deal" not in page
+
+
+def test_the_ideas_link_leads_to_the_board_index_or_says_there_is_none(client, board):
+    response = client.get(reverse("idea_boards"))
+    assert response.status_code == 302 and response["Location"] == board.url
+    board.unpublish()
+    assert client.get(reverse("idea_boards")).status_code == 404
