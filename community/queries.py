@@ -1,13 +1,25 @@
 """Read paths shared by pages, the API and live events."""
 
+from django.db.models import Count
+
 from community.models import Member, Notification
 
 
 def notification_state(member_id: int) -> tuple[int, int]:
     """(unread count, version) for the bell."""
-    version = Member.objects.filter(pk=member_id).values_list("notification_version", flat=True).first()
-    unread = Notification.objects.filter(recipient_id=member_id, read_at__isnull=True).count()
-    return unread, version or 0
+    return notification_states([member_id])[member_id]
+
+
+def notification_states(member_ids) -> dict[int, tuple[int, int]]:
+    """(unread count, version) for many members in two queries (live events after a fan-out)."""
+    versions = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "notification_version"))
+    unread = dict(
+        Notification.objects.filter(recipient_id__in=member_ids, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("recipient_id", "n")
+    )
+    return {pk: (unread.get(pk, 0), versions.get(pk, 0)) for pk in member_ids}
 
 
 def notifications_for(member, *, unread_only=False):

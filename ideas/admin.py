@@ -57,19 +57,7 @@ class IdeaAdmin(admin.ModelAdmin):
         "last_activity_at",
     )
     # Only the text is editable, through services.edit_idea; the rest is state kept by services.
-    readonly_fields = (
-        "board",
-        "author",
-        "status",
-        "merged_into",
-        "vote_count",
-        "comment_count",
-        "trending",
-        "version",
-        "created_at",
-        "edited_at",
-        "last_activity_at",
-    )
+    readonly_fields = tuple(f for f in fields if f not in ("title", "body_source", "tags"))
     filter_horizontal = ("tags",)
 
     def has_add_permission(self, request):
