@@ -281,21 +281,45 @@ class ElementCollector(HTMLParser):
         self.elements.append((tag, dict(attrs)))
 
 
-def test_xss_in_the_body_is_rendered_clean(client, board):
-    idea = post_via_service(board, MemberFactory(), "A perfectly normal idea", body=XSS)
-    html = client.get(idea.get_absolute_url()).content.decode()
-    body = html.split('class="prose idea-body">', 1)[1].split("</div>", 1)[0]
+def assert_harmless(fragment):
     parser = ElementCollector()
-    parser.feed(body)
+    parser.feed(fragment)
     assert parser.elements  # the text is there, as harmless markup
     for tag, attrs in parser.elements:
         assert tag not in {"script", "img", "svg", "iframe", "style", "form", "button"}, tag
         assert not any(name.startswith("on") or name == "formaction" for name in attrs), attrs
         link = re.sub(r"[\s\u200b]", "", attrs.get("href", "")).lower()
         assert not link.startswith(("javascript:", "data:")), link
+
+
+def between(html, start, end="</div>"):
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_xss_in_the_body_is_rendered_clean(client, board):
+    idea = post_via_service(board, MemberFactory(), "A perfectly normal idea", body=XSS)
+    html = client.get(idea.get_absolute_url()).content.decode()
+    assert_harmless(between(html, 'class="prose idea-body">'))
     # The scripts on the page are only ours, all with the CSP nonce.
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts and all("nonce=" in script and "src=" in script for script in scripts)
+
+
+def test_xss_in_comments_and_staff_responses_is_rendered_clean(client, board, idea):
+    """Every place that renders stored HTML with |safe: comments, the official response and
+    the status history on the idea page, and the response on "You asked, we did"."""
+    from ideas.models import Status
+
+    services.add_comment(idea=idea, author=MemberFactory(), body=XSS)
+    staff = StaffFactory()
+    services.change_status(idea=idea, to=Status.by_slug("shipped"), response=XSS, by=staff)
+    html = client.get(idea.get_absolute_url()).content.decode()
+    for start in ('class="prose comment-text">', 'class="prose timeline-text">'):
+        assert_harmless(between(html, start))
+    official = between(html, 'class="prose">')
+    assert_harmless(official)
+    shipped = client.get(reverse("shipped")).content.decode()
+    assert_harmless(between(shipped, 'class="prose shipped-response">', "</blockquote>"))
 
 
 def test_idea_page_shows_official_response_history_comments_and_live_topic(
