@@ -9,4 +9,9 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
+        from django.urls import register_converter
+
         from community import live, signals  # noqa: F401  (registers topics and receivers)
+        from community.inputs import IdConverter
+
+        register_converter(IdConverter, "id")

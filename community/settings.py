@@ -330,6 +330,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["community.api.public_api_only"],
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
 }
 
 # --- Security headers ------------------------------------------------------------------------

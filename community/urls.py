@@ -32,7 +32,7 @@ urlpatterns = [
     path("members/me/", views.profile, name="member_profile"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/<id:pk>/", views.notification_open, name="notification_open"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/notifications/", api.notification_list, name="api_notifications"),
     path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),

@@ -376,7 +376,7 @@ class IdeaViewSet(ModelViewSet):
                 edit_url_name=self.get_url_name("edit"),
                 header_icon=self.icon,
             )
-            urls.append(path(f"{name.replace('_', '-')}/<int:pk>/", view, name=name))
+            urls.append(path(f"{name.replace('_', '-')}/<id:pk>/", view, name=name))
         return urls
 
     def get_index_view_kwargs(self, **kwargs):

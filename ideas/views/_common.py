@@ -1,0 +1,107 @@
+"""Helpers every idea view shares: visibility, refusals, redirects and the action decorators."""
+
+import html
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from community.services import NotAllowed
+from ideas import queries, rules
+from ideas.pages import IdeaBoardPage
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _login_url(next_url: str) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+
+
+def _forbidden(request, message: str, idea=None):
+    return render(request, "ideas/forbidden.html", {"message": message, "idea": idea}, status=403)
+
+
+def _visible_idea(request, pk):
+    """The idea if this viewer may see it; hidden ideas are a 404, so their ids leak nothing."""
+    idea = queries.get_idea(pk)
+    if idea is None or not rules.can_view_idea(request.user, idea):
+        raise Http404(_("There is no such idea."))
+    return idea
+
+
+def _live_board(board_id):
+    board = IdeaBoardPage.objects.live().filter(pk=board_id).first()
+    if board is None:
+        raise Http404(_("There is no such board."))
+    return board
+
+
+def _back(request, default):
+    """Return to the page the form was on (a board keeps its filters), else to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _tell_masked(request, masked) -> None:
+    if masked:
+        messages.warning(
+            request,
+            _("To protect your privacy we hid what looked like personal data: %(kinds)s.")
+            % {"kinds": ", ".join(str(kind) for kind in masked)},
+        )
+
+
+def _excerpt(body_html: str, words: int = 30) -> str:
+    """Plain text from the stored clean HTML, for cards (the template escapes it again)."""
+    return Truncator(html.unescape(strip_tags(body_html))).words(words)
+
+
+def _field_for(error: ValidationError) -> str:
+    return "title" if getattr(error, "code", None) == "title" else "body"
+
+
+def idea_action(view):
+    """A POST on an idea: 404 for unknown or hidden ids, login for visitors, a rendered 403 when
+    a rule refuses (services raise NotAllowed)."""
+
+    @require_POST
+    @wraps(view)
+    def wrapper(request, pk):
+        idea = _visible_idea(request, pk)
+        if not request.user.is_authenticated:
+            return redirect(_login_url(idea.get_absolute_url()))
+        try:
+            return view(request, idea)
+        except NotAllowed as refusal:
+            return _forbidden(request, str(refusal), idea)
+
+    return wrapper
+
+
+def staff_action(view):
+    """An idea_action only staff may take; customers get a 403 before any form is read."""
+
+    @idea_action
+    @wraps(view)
+    def wrapper(request, idea):
+        if not rules.can_moderate(request.user):
+            return _forbidden(request, _("Only staff can do this."), idea)
+        return view(request, idea)
+
+    return wrapper
+
+
+# --- Boards ---------------------------------------------------------------------------------
