@@ -1,4 +1,4 @@
-"""Request middleware: member language, the admin's relaxed CSP, and MFA for staff."""
+"""Request middleware: member language, the admin's relaxed CSP, MFA for staff, passed page passwords."""
 
 from allauth.mfa.models import Authenticator
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -62,4 +62,18 @@ class StaffMFAMiddleware:
                 request, _("Staff accounts need two-factor authentication. Set it up to continue.")
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class PagePasswordsMiddleware:
+    """Page passwords a visitor entered (Wagtail keeps them in the session) also open what lives
+    inside the page: its ideas on their own pages, in the API and in search."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from community.visibility import remember_passwords
+
+        remember_passwords(request.user, request.session)
         return self.get_response(request)

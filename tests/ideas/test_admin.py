@@ -96,7 +96,7 @@ def test_staff_changes_a_status_and_voters_are_notified(staff_client, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             admin_url("change_status", idea),
-            {"status": idea_status("planned").pk, "response": "Planned for the autumn release."},
+            {"status": "planned", "response": "Planned for the autumn release."},
         )
     assert response.status_code == 302 and response.url == admin_url("edit", idea)
     assert fresh(idea).status.slug == "planned"
@@ -108,16 +108,12 @@ def test_staff_changes_a_status_and_voters_are_notified(staff_client, django_cap
 def test_a_status_change_needs_a_response_and_an_allowed_status(staff_client):
     idea = IdeaFactory(status=idea_status("shipped"))
     form = staff_client.get(admin_url("change_status", idea)).context["form"]
-    offered = {s.slug for s in form.fields["status"].queryset}
+    offered = {slug for slug, _label in form.fields["status"].choices}
     assert offered == {"planned", "in-progress"}
-    response = staff_client.post(
-        admin_url("change_status", idea), {"status": idea_status("planned").pk, "response": ""}
-    )
+    response = staff_client.post(admin_url("change_status", idea), {"status": "planned", "response": ""})
     assert response.status_code == 200
-    assert "This field is required." in response.text
-    response = staff_client.post(
-        admin_url("change_status", idea), {"status": idea_status("new").pk, "response": "Reopen"}
-    )
+    assert "Please write a response." in response.text  # the service's own wording
+    response = staff_client.post(admin_url("change_status", idea), {"status": "new", "response": "Reopen"})
     assert response.status_code == 200
     assert fresh(idea).status.slug == "shipped"
     assert not StatusChange.objects.exists()
@@ -188,7 +184,9 @@ def test_staff_merges_a_duplicate(staff_client, django_capture_on_commit_callbac
 def test_merging_into_a_missing_or_the_same_idea_is_refused(staff_client):
     idea = IdeaFactory()
     missing = staff_client.post(admin_url("merge", idea), {"target": 999999})
-    assert "There is no idea with this number." in missing.text
+    assert "There is no idea number 999999." in missing.text
+    huge = staff_client.post(admin_url("merge", idea), {"target": "9" * 30})
+    assert huge.status_code == 200 and "Enter the idea" in huge.text
     same = staff_client.post(admin_url("merge", idea), {"target": idea.pk})
     assert "cannot be merged into itself" in same.text
     assert fresh(idea).merged_into_id is None

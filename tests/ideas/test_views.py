@@ -312,7 +312,9 @@ def test_xss_in_comments_and_staff_responses_is_rendered_clean(client, board, id
 
     services.add_comment(idea=idea, author=MemberFactory(), body=XSS)
     staff = StaffFactory()
-    services.change_status(idea=idea, to=Status.by_slug("shipped"), response=XSS, by=staff)
+    services.change_status(idea=idea, to=Status.by_slug("planned"), response=XSS, by=staff)
+    # The latest response is the official one; earlier ones stay in the status history.
+    services.change_status(idea=idea, to=Status.by_slug("shipped"), response=XSS + " (shipped)", by=staff)
     html = client.get(idea.get_absolute_url()).content.decode()
     for start in ('class="prose comment-text">', 'class="prose timeline-text">'):
         assert_harmless(between(html, start))
