@@ -73,7 +73,10 @@ class PagePasswordsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from community.visibility import remember_passwords
+        from community.visibility import forget_passwords, remember_passwords
 
-        remember_passwords(request.user, request.session)
-        return self.get_response(request)
+        token = remember_passwords(request.session)
+        try:
+            return self.get_response(request)
+        finally:
+            forget_passwords(token)

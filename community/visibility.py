@@ -11,6 +11,7 @@ shared cache under a version that page and restriction changes bump. What depend
 (groups, passwords passed in this session) is applied per call.
 """
 
+import contextvars
 import logging
 from dataclasses import dataclass
 
@@ -46,12 +47,19 @@ class Gate:
 # --- Viewers ---------------------------------------------------------------------------------
 
 
-def remember_passwords(user, session) -> None:
-    """Carry the password restrictions this session has passed on the user object, so rules that
-    only get a user (pages, API, socket) can honour them."""
+# The password restrictions passed in the current request's (or socket's) session. Rules get a
+# user, not a request; Wagtail keeps passwords in the session, so the entry points set this.
+_passed_passwords: contextvars.ContextVar[frozenset] = contextvars.ContextVar("passed_passwords", default=frozenset())
+
+
+def remember_passwords(session):
+    """Honour the page passwords this session has given, until `forget_passwords(token)`."""
     passed = session.get(PASSWORDS_SESSION_KEY) if session is not None else None
-    if passed:
-        user.passed_view_restrictions = frozenset(passed)
+    return _passed_passwords.set(frozenset(passed or ()))
+
+
+def forget_passwords(token) -> None:
+    _passed_passwords.reset(token)
 
 
 def _group_ids(user) -> frozenset:
@@ -67,7 +75,7 @@ def _group_ids(user) -> frozenset:
 def accepts(restriction: Restriction, user) -> bool:
     """Wagtail's BaseViewRestriction.accept_request, for a user instead of a request."""
     if restriction.kind == PageViewRestriction.PASSWORD:
-        return restriction.id in getattr(user, "passed_view_restrictions", ())
+        return restriction.id in _passed_passwords.get()
     if restriction.kind == PageViewRestriction.LOGIN:
         return bool(getattr(user, "is_authenticated", False))
     if restriction.kind == PageViewRestriction.GROUPS:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Member
 from community.services import NotAllowed
-from ideas import queries, services
+from ideas import queries, rules, services
 from ideas.forms import MergeForm, RejectForm, StatusForm, VoteForForm
 from ideas.views._common import staff_action
 from ideas.views.idea import _render_idea
@@ -35,6 +35,7 @@ def change_status(request, idea):
 
 @staff_action
 def merge(request, idea):
+    rules.check_can_merge(request.user, idea)  # before reading the form: a 403 that says why
     form = MergeForm(request.POST, prefix="merge")
     if form.is_valid():
         target = form.cleaned_data["target"]
