@@ -53,6 +53,21 @@ def parse_list(raw) -> list[str]:
     return found
 
 
+def validate_codes(value) -> None:
+    """Model validator for a list of language codes (Member.reading_languages)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    if not isinstance(value, list) or any(supported(code) != code for code in value):
+        raise ValidationError(gettext("Choose languages from the list."), code="invalid_language")
+
+
+def choose(text: str, *, author, chosen=None) -> str:
+    """The language of what a member writes: the one they chose if it is ours, else detected
+    from the text, else their own language."""
+    return supported(chosen) or detect(text, fallback=of_member(author))
+
+
 @functools.cache
 def _detector():
     # lingua ships its models in the wheel (no download). Low-accuracy mode uses trigrams only:

@@ -210,3 +210,28 @@ def test_notifications_are_in_each_members_preferred_language(norwegian_catalogu
     assert Notification.objects.get(recipient=norwegian, kind="idea_comment").title.endswith(
         "kommenterte «Wi-Fi calling»"
     )
+
+
+def test_a_swedish_members_email_is_in_swedish_when_a_norwegian_staff_member_changes_the_status(
+    client, django_capture_on_commit_callbacks
+):
+    """The e-mail follows the recipient's language, not the language the staff member works in."""
+    swede = MemberFactory(preferred_language="sv", email_delivery=INSTANT, display_name="Sara")
+    idea = IdeaFactory(title="eSIM för klockan")
+    services.cast_vote(member=swede, idea=idea)
+    norwegian_staff = StaffFactory(preferred_language="nb")
+    client.force_login(norwegian_staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/idea/{idea.pk}/status/",
+            {"status-status": "planned", "status-response": "Vi lanserer dette i mai."},
+            HTTP_ACCEPT_LANGUAGE="nb",
+        )
+    assert response.status_code == 302
+    assert response.headers["Content-Language"] == "nb"  # the staff member's page spoke Norwegian
+    [message] = [m for m in mail.outbox if m.to == [swede.email]]
+    assert message.subject == "”eSIM för klockan” är nu Planerad"
+    assert message.body.startswith("Hej Sara,")
+    assert "Ändra hur ofta vi mejlar dig:" in message.body
+    assert Notification.objects.get(recipient=swede).title == "”eSIM för klockan” är nu Planerad"
