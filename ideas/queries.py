@@ -346,13 +346,14 @@ class Activity:
     url: str
     when: object
     summary: str
+    language: str = ""  # of the title, for lang="…"
 
 
 def latest_ideas(*, viewer, limit: int = 8) -> list[Activity]:
     ideas = Idea.objects.filter(status__stage__in=LISTED_STAGES, board__live=True).select_related("status", "board")
     return [
         Activity(title=i.title, url=i.get_absolute_url(), when=i.last_activity_at,
-                 summary=f"{i.board.title} · {i.status.label}")
+                 summary=f"{i.board.title} · {i.status.label}", language=i.language)
         for i in ideas.order_by("-last_activity_at")[:limit]
     ]
 
