@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
@@ -59,7 +60,10 @@ def set_language(request):
         data[i18n.LANGUAGE_QUERY_PARAMETER] = code or ""
         request.POST = data
         if code and request.user.is_authenticated and request.user.preferred_language != code:
-            services.update_profile(request.user, preferred_language=code)
+            try:
+                services.update_profile(request.user, preferred_language=code)
+            except ValidationError:
+                pass  # another field of an old account no longer validates: the cookie still applies
     return i18n.set_language(request)
 
 

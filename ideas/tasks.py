@@ -59,7 +59,9 @@ def notify_new_comment(comment_id: int) -> int:
         return 0
     idea = comment.idea
     recipients = Member.objects.filter(idea_follows__idea=idea).order_by("pk")
-    title = format_lazy(_("{name} commented on “{title}”"), name=comment.author.public_name, title=idea.title)
+    # Lazy: "Member 12" (an author without a display name) is said in each recipient's language too.
+    name = lazy(lambda: comment.author.public_name, str)()
+    title = format_lazy(_("{name} commented on “{title}”"), name=name, title=idea.title)
     sent = 0
     for batch in _in_batches(recipients):
         sent += len(notify(

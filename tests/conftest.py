@@ -18,6 +18,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    # A request through the test client leaves its language active in this thread (a member's
+    # "nb" from the middleware): the next test would otherwise run in Norwegian.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache: each test starts with a clean slate.
     cache.clear()
