@@ -51,6 +51,7 @@ def test_visitors_choice_in_the_menu_is_remembered_without_javascript(client):
 def test_unknown_language_in_the_menu_changes_nothing(client, code):
     response = client.post("/i18n/setlang/", {"language": code, "next": "/accounts/login/"})
     assert response.status_code == 302
+    assert client.get("/i18n/setlang/", {"language": code, "next": "/"}).status_code == 302
     assert COOKIE not in response.cookies
     assert spoken(client.get("/accounts/login/")) == "en"
 
