@@ -6,7 +6,7 @@ PORT ?= 8000
 # Dev mode by default for `make run`; production sets DEBUG=false and SECRET_KEY itself.
 export DEBUG ?= true
 
-.PHONY: run test install lint format migrate demo serve worker check-deploy clean
+.PHONY: run test install lint format migrate demo serve worker check-deploy clean messages catalogues
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-serve: install
+serve: install catalogues
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/uvicorn community.asgi:application --host 127.0.0.1 --port $(PORT)
 
@@ -34,6 +34,15 @@ run: demo serve
 ## make test: lint, then the whole suite (twice in CI: SQLite, then PostgreSQL + Redis)
 test: install
 	bash scripts/test.sh
+
+## make messages: extract new strings into locale/{nb,da,sv,nl}/LC_MESSAGES/*.po to translate
+messages: install
+	bash scripts/need-gettext.sh
+	$(BIN)/python manage.py messages
+
+# The .mo files are built from the committed .po files (pure Python: no gettext tools needed).
+catalogues: install
+	$(BIN)/python manage.py messages --compile --verbosity 0
 
 worker: install
 	$(BIN)/python manage.py db_worker --queue-name "*"

@@ -1,6 +1,7 @@
 """Forms for the member's own profile."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Member
@@ -9,6 +10,15 @@ from community.services import PROFILE_FIELDS
 
 class ProfileForm(forms.ModelForm):
     """Only what a member may change about themselves (see services.PROFILE_FIELDS)."""
+
+    # Stored as a list of codes (JSON); offered as checkboxes.
+    reading_languages = forms.MultipleChoiceField(
+        label=Member._meta.get_field("reading_languages").verbose_name,
+        help_text=Member._meta.get_field("reading_languages").help_text,
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Member

@@ -8,26 +8,27 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from community import languages
+
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
 
 class MemberLanguageMiddleware:
-    """A signed-in member sees the site in their preferred language, unless they just chose
-    another one with the language switcher (Django's language cookie)."""
+    """A signed-in member sees the site in their preferred language; choosing one from the
+    language menu saves it as their preference (community.views.set_language). Visitors keep
+    what Django's LocaleMiddleware chose: the menu's cookie, the browser's Accept-Language,
+    then SITE_LANGUAGE. A stored code that is none of ours is ignored, not an error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            and user.preferred_language
-        ):
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = translation.get_language()
+        if user is not None and user.is_authenticated:
+            language = languages.supported(user.preferred_language)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 
@@ -44,7 +45,7 @@ class AdminAwareCSPMiddleware(CSPMiddleware):
 class StaffMFAMiddleware:
     """Staff must set up TOTP before they can use anything but their account pages."""
 
-    allowed_prefixes = ("/accounts/", "/static/", "/healthz", "/i18n/")
+    allowed_prefixes = ("/accounts/", "/static/", "/healthz", "/i18n/", "/jsi18n/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from community.languages import validate_codes
+
 
 class MemberManager(UserManager):
     """Members sign in with their e-mail; the username is an internal handle."""
@@ -48,6 +50,14 @@ class Member(AbstractUser):
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Boards show ideas in the member's language and these (ideas/queries.py board_listing).
+    reading_languages = models.JSONField(
+        _("other languages I read"),
+        default=list,
+        blank=True,
+        validators=[validate_codes],
+        help_text=_("Boards show ideas in your language and in these."),
     )
     email_delivery = models.CharField(
         _("e-mail notifications"), max_length=10, choices=Delivery.choices, default=Delivery.INSTANT
@@ -97,6 +107,13 @@ class Member(AbstractUser):
         if not self.customer_since:
             return None
         return (timezone.localdate() - self.customer_since).days / 365.25
+
+    @property
+    def languages_read(self) -> list[str]:
+        """The member's own language first, then the others they read, ours only, each once."""
+        from community import languages
+
+        return languages.parse_list([languages.of_member(self), *(self.reading_languages or [])])
 
     def get_absolute_url(self):
         return reverse("member_profile")

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from community import events, tasks
+from community import events, languages, tasks
 from community.background import enqueue_on_commit
 from community.live import after_commit
 from community.models import Member, Notification
@@ -36,7 +36,7 @@ def notify(
         return []
     rows = []
     for member in people.values():
-        with translation.override(member.preferred_language or "en"):
+        with translation.override(languages.of_member(member)):
             rows.append(
                 Notification(
                     recipient=member,
@@ -110,7 +110,7 @@ def grant_staff(member: Member, *, teams: Iterable = ()) -> Member:
     return member
 
 
-PROFILE_FIELDS = ("display_name", "preferred_language", "email_delivery")
+PROFILE_FIELDS = ("display_name", "preferred_language", "reading_languages", "email_delivery")
 
 
 def update_profile(member: Member, **changes) -> Member:

@@ -274,7 +274,6 @@ if env.str("OIDC_SERVER_URL", default=""):
     )
 
 # --- Internationalisation --------------------------------------------------------------------
-LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("nb", _("Norwegian Bokmål")),
@@ -282,6 +281,11 @@ LANGUAGES = [
     ("sv", _("Swedish")),
     ("nl", _("Dutch")),
 ]
+# For visitors whose browser asks for none of the five (members have their own).
+LANGUAGE_CODE = _choice("SITE_LANGUAGE", "en", [code for code, _name in LANGUAGES])
+# The Wagtail admin offers the same five; it follows the member's language unless a staff
+# member picks another one in the admin's own account settings.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Oslo")
 USE_I18N = True

@@ -5,8 +5,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from community import languages
 from community.background import retrying_task
 
 
@@ -30,7 +31,7 @@ def send_notification_email(notification_id: int) -> bool:
         if n is None or n.recipient.email_delivery != Member.Delivery.INSTANT:
             return False
         member = n.recipient
-        with translation.override(member.preferred_language or "en"):
+        with translation.override(languages.of_member(member)):
             context = {"member": member, "notifications": [n], "site_url": settings.SITE_URL}
             for item in context["notifications"]:
                 item.absolute_url = absolute(item.url) if item.url else settings.SITE_URL
@@ -71,12 +72,14 @@ def send_digest(member_id: int) -> int:
         )
         if not items:
             return 0
-        with translation.override(member.preferred_language or "en"):
+        with translation.override(languages.of_member(member)):
             for item in items:
                 item.absolute_url = absolute(item.url) if item.url else settings.SITE_URL
             context = {"member": member, "notifications": items, "site_url": settings.SITE_URL}
             body = render_to_string("email/notification.txt", context)
-            subject = _("Your Cocreate digest: %(count)s updates") % {"count": len(items)}
+            subject = ngettext(
+                "Your %(site)s digest: %(count)s update", "Your %(site)s digest: %(count)s updates", len(items)
+            ) % {"site": settings.WAGTAIL_SITE_NAME, "count": len(items)}
             send_mail(subject, body, None, [member.email])
         Notification.objects.filter(pk__in=[i.pk for i in items]).update(emailed_at=timezone.now())
     return len(items)

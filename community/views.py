@@ -8,16 +8,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from community import queries, services
+from community import languages, queries, services
 from community.forms import ProfileForm
 from community.inputs import parse_ids
 
@@ -31,14 +33,39 @@ def profile(request):
             services.update_profile(member, **{f: form.cleaned_data[f] for f in form.Meta.fields})
             messages.success(request, _("Your profile is saved."))
             response = redirect("member_profile")
-            # The member's saved language wins over an earlier choice in the switcher.
-            if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            # The browser remembers it too, so the site stays in it after logging out.
+            _remember_language(response, member.preferred_language)
             return response
     else:
         form = ProfileForm(instance=member)
     teams = list(member.teams.all()) if member.is_staff else []
     return render(request, "community/profile.html", {"form": form, "member": member, "teams": teams})
+
+
+def _remember_language(response, code: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def set_language(request):
+    """The footer's language menu (a plain form: works without JavaScript). Django's view sets
+    the cookie and redirects; a signed-in member's choice is also saved as their preferred
+    language, so pages and e-mails follow it. A code that is none of ours changes nothing."""
+    code = languages.supported(request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER))
+    if request.method == "POST":
+        data = request.POST.copy()
+        data[i18n.LANGUAGE_QUERY_PARAMETER] = code or ""
+        request.POST = data
+        if code and request.user.is_authenticated and request.user.preferred_language != code:
+            try:
+                services.update_profile(request.user, preferred_language=code)
+            except ValidationError:
+                pass  # another field of an old account no longer validates: the cookie still applies
+    return i18n.set_language(request)
 
 
 @login_required

@@ -7,6 +7,7 @@ it concerns, and an idea the member may not see is a 404, exactly like a missing
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -94,6 +95,7 @@ class IdeaSerializer(serializers.ModelSerializer):
             "board",
             "title",
             "body",
+            "language",
             "author",
             "status",
             "tags",
@@ -142,6 +144,10 @@ class IdeaInputSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True, trim_whitespace=False)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
     tags = serializers.ListField(child=serializers.SlugField(max_length=40), required=False, max_length=20)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, allow_blank=True,
+        help_text="What the text is written in; detected from it when left out.",
+    )
 
 
 class IdeaPageSerializer(serializers.Serializer):
@@ -164,7 +170,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "parent", "author", "by_staff", "body", "deleted", "created_at", "edited_at"]
+        fields = ["id", "parent", "author", "by_staff", "body", "language", "deleted", "created_at", "edited_at"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -230,6 +236,11 @@ class BoardIdeas(generics.GenericAPIView):
             OpenApiParameter("tag", OpenApiTypes.STR, description="A tag slug."),
             OpenApiParameter("q", OpenApiTypes.STR, description="Search words."),
             OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter(
+                "lang", OpenApiTypes.STR,
+                description="Languages the ideas are written in: `all`, `mine` (the member's own and the "
+                "ones they read; the default when signed in) or codes such as `nb,sv`.",
+            ),
         ],
         responses=IdeaPageSerializer,
     )
@@ -244,6 +255,7 @@ class BoardIdeas(generics.GenericAPIView):
             tag=params.get("tag", "")[:40],
             q=params.get("q", ""),
             page=params.get("page", 1),
+            lang=params.get("lang"),
         )
         results = IdeaSerializer(listing.ideas, many=True, context={"voted": listing.voted}).data
         return Response({"results": results, "page": listing.page, "has_next": listing.has_next})
@@ -261,6 +273,7 @@ class BoardIdeas(generics.GenericAPIView):
                 title=data.validated_data["title"],
                 body=data.validated_data["body"],
                 tags=queries.tags_by_slug(data.validated_data.get("tags", [])),
+                language=data.validated_data.get("language"),
             )
         fresh = queries.get_idea(idea.pk)
         fresh.masked = idea.masked
@@ -293,6 +306,9 @@ class IdeaDetail(generics.GenericAPIView):
                 title=changes.get("title", idea.title),
                 body=changes.get("body", idea.body_source),
                 tags=tags,
+                # A corrected language stays unless the text changes or another one is given.
+                language=changes.get("language")
+                or (None if {"title", "body"} & set(changes) else idea.language),
             )
         fresh = queries.get_idea(idea.pk)
         fresh.masked = idea.masked

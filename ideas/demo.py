@@ -690,6 +690,7 @@ class DemoSeeder:
             title=spec.title,
             body=spec.body,
             tags=list(IdeaTag.objects.filter(name__in=spec.tags)),
+            language=spec.language,  # known here; members' ideas have it detected
         )
         # Backdated (demo only) so the boards show ideas of different ages; trending follows.
         old = spec.outcome in {"shipped", "declined", "planned"}
@@ -735,14 +736,17 @@ class DemoSeeder:
         times = sorted(self._when(idea, 0.05, 0.6) for _ in range(self.rng.choice([0, 1, 1, 2, 2, 3, 4])))
         for when in times:
             author = self.rng.choice(self.by_language.get(spec.language) or others)
-            comment = services.add_comment(idea=idea, author=author, body=self.rng.choice(pool))
+            comment = services.add_comment(
+                idea=idea, author=author, body=self.rng.choice(pool),
+                language=spec.language if spec.language in COMMENTS else "en",
+            )
             self._backdate(Comment, comment, when)
             latest = max(latest, when)
             if self.rng.random() < 0.4:
                 staff_reply = self.rng.random() < 0.5
                 replier = self.answerer(spec) if staff_reply else self.rng.choice(others)
                 body = self.rng.choice(STAFF_REPLIES if staff_reply else REPLIES)
-                reply = services.add_comment(idea=idea, author=replier, body=body, parent=comment)
+                reply = services.add_comment(idea=idea, author=replier, body=body, parent=comment, language="en")
                 replied = when + timedelta(hours=self.rng.randint(1, 48))
                 self._backdate(Comment, reply, replied)
                 latest = max(latest, replied)

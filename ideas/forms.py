@@ -4,6 +4,7 @@ rule's wording exists once; the services validate again when they write."""
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,16 @@ def _require_like(field, check, **kwargs) -> None:
     field.error_messages["required"] = _empty_message(check, **kwargs)
 
 
+def _language_field() -> forms.ChoiceField:
+    """What a member's text is written in: detected when left empty, correctable by the author."""
+    return forms.ChoiceField(
+        label=_("Written in"),
+        required=False,
+        choices=[("", _("Detect from the text")), *settings.LANGUAGES],
+        help_text=_("Readers filter ideas by language, and screen readers pronounce your text in it."),
+    )
+
+
 class IdeaForm(forms.Form):
     """Post or edit an idea. `confirmed` is set once the member has seen similar ideas."""
 
@@ -50,6 +61,7 @@ class IdeaForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         label=_("Tags"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    language = _language_field()
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, board, **kwargs):
@@ -90,6 +102,12 @@ class CommentForm(forms.Form):
         return services.check_text(
             self.cleaned_data["body"], maximum=services.COMMENT_MAX, required=True, what=_("a comment")
         )
+
+
+class CommentEditForm(CommentForm):
+    """Editing a comment also lets its author correct the language it was detected in."""
+
+    language = _language_field()
 
 
 class WithdrawForm(forms.Form):

@@ -159,6 +159,9 @@ class Idea(index.Indexed, models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas")
     title = models.CharField(_("title"), max_length=140)
     body_source = models.TextField(_("description"), blank=True)
+    # What the idea is written in (detected on write, the author may correct it): boards filter
+    # by it and the HTML marks it (lang="…") so screen readers pronounce it right.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     body_html = models.TextField(blank=True, editable=False)
     status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="ideas")
     tags = models.ManyToManyField(IdeaTag, blank=True, related_name="ideas", verbose_name=_("tags"))
@@ -194,6 +197,7 @@ class Idea(index.Indexed, models.Model):
         verbose_name_plural = _("ideas")
         indexes = [
             models.Index(fields=["board", "-trending"], name="idea_board_trending"),
+            models.Index(fields=["board", "language", "-trending"], name="idea_board_language"),
             models.Index(fields=["board", "-vote_count", "-id"], name="idea_board_top"),
             models.Index(fields=["board", "-created_at"], name="idea_board_newest"),
             models.Index(fields=["board", "-last_activity_at"], name="idea_board_updated"),
@@ -267,6 +271,7 @@ class Comment(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     body_source = models.TextField(_("comment"))
     body_html = models.TextField(editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     by_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelsearch.backends import get_search_backend
 
+from community import languages
 from community.inputs import clean_line
 from community.models import Member
 from ideas.models import (
@@ -52,6 +53,9 @@ class BoardListing:
     tag: str
     q: str
     voted: set = field(default_factory=set)
+    lang: str = "all"  # the language filter's key for URLs: all, mine or codes (nb,sv)
+    languages: list | None = None  # the codes shown, None for all
+    lang_is_default: bool = True
 
     @property
     def has_previous(self):
@@ -65,10 +69,33 @@ def _page_number(raw) -> int:
         return 1
 
 
-def board_listing(board, *, viewer, sort="trending", status="", tag="", q="", page=1) -> BoardListing:
+LANGUAGE_ALL, LANGUAGE_MINE = "all", "mine"
+
+
+def language_filter(raw, viewer) -> tuple[str, list[str] | None, bool]:
+    """The board's language filter from its `lang` parameter: its key for URLs, the codes to
+    show (None: all) and whether it is the viewer's default. Members default to the languages
+    they read (Member.languages_read), visitors to all; anything else falls back to the default."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    default = LANGUAGE_MINE if signed_in else LANGUAGE_ALL
+    raw = raw.strip().lower()[:60] if isinstance(raw, str) else ""
+    codes = languages.parse_list(raw) if raw not in ("", LANGUAGE_ALL, LANGUAGE_MINE) else []
+    if codes:
+        return ",".join(codes), codes, False
+    key = raw if raw in (LANGUAGE_ALL, LANGUAGE_MINE) else default
+    if key == LANGUAGE_ALL:
+        return key, None, key == default
+    mine = viewer.languages_read if signed_in else [languages.supported(translation.get_language()) or "en"]
+    return key, mine, key == default
+
+
+def board_listing(
+    board, *, viewer, sort="trending", status="", tag="", q="", page=1, lang=None
+) -> BoardListing:
     """One page of a board. Pagination fetches one row more than it shows to know if there is a
     next page, so no COUNT over the board is needed."""
     sort = sort if sort in SORTS else "trending"
+    lang, shown_languages, lang_is_default = language_filter(lang, viewer)
     page = _page_number(page)
     q = (q or "").strip()[:MAX_QUERY]
     ideas = Idea.objects.filter(board=board).select_related("status", "author")
@@ -80,6 +107,8 @@ def board_listing(board, *, viewer, sort="trending", status="", tag="", q="", pa
         ideas = ideas.filter(status__stage__in=OPEN_STAGES)
     if tag:
         ideas = ideas.filter(tags__slug=tag)
+    if shown_languages is not None:
+        ideas = ideas.filter(language__in=shown_languages)
     if q:
         ideas = ideas.filter(pk__in=search_ids(board, q))
     start = (page - 1) * PAGE_SIZE
@@ -89,7 +118,7 @@ def board_listing(board, *, viewer, sort="trending", status="", tag="", q="", pa
     _attach_tags(rows)
     return BoardListing(
         ideas=rows, page=page, has_next=has_next, sort=sort, status=status, tag=tag, q=q,
-        voted=voted_ids(viewer, rows),
+        voted=voted_ids(viewer, rows), lang=lang, languages=shown_languages, lang_is_default=lang_is_default,
     )
 
 
@@ -139,6 +168,12 @@ def board_filters(board) -> dict:
         "statuses": list(Status.objects.filter(stage__in=LISTED_STAGES)),
         "tags": list(board.offered_tags.all()),
         "sorts": SORT_LABELS,
+        "languages": [
+            (LANGUAGE_MINE, _("My languages")),
+            (LANGUAGE_ALL, _("All languages")),
+            # Each language in its own name, as a reader of it looks for it.
+            *((code, translation.get_language_info(code)["name_local"]) for code in languages.codes()),
+        ],
     }
 
 
@@ -337,13 +372,14 @@ class Activity:
     url: str
     when: object
     summary: str
+    language: str = ""  # of the title, for lang="…"
 
 
 def latest_ideas(*, viewer, limit: int = 8) -> list[Activity]:
     ideas = Idea.objects.visible_to(viewer).filter(status__stage__in=LISTED_STAGES).select_related("status", "board")
     return [
         Activity(title=i.title, url=i.get_absolute_url(), when=i.last_activity_at,
-                 summary=f"{i.board.title} · {i.status.label}")
+                 summary=f"{i.board.title} · {i.status.label}", language=i.language)
         for i in ideas.order_by("-last_activity_at")[:limit]
     ]
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Greatest, Log
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import languages
 from community.background import enqueue_on_commit
 from community.content import mask_personal_data, render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character
@@ -83,7 +84,7 @@ def _follow(member, idea) -> None:
 # --- Ideas --------------------------------------------------------------------------------------
 
 
-def post_idea(*, author, board, title: str, body: str = "", tags=()) -> Idea:
+def post_idea(*, author, board, title: str, body: str = "", tags=(), language: str | None = None) -> Idea:
     """Post an idea; it waits for approval if the board asks for it. The returned idea carries
     .masked: the kinds of personal data hidden from the published text, to tell the author."""
     rules.check_can_post(author, board)
@@ -98,9 +99,11 @@ def post_idea(*, author, board, title: str, body: str = "", tags=()) -> Idea:
         duplicate.masked = ()
         return duplicate
     status = Status.objects.filter(stage=Stage.PENDING if board.requires_approval else Stage.OPEN).first()
+    language = languages.choose(f"{title}\n{body}", author=author, chosen=language)
     with transaction.atomic():
         idea = Idea.objects.create(
-            board=board, author=author, title=title, body_source=body, body_html=rendered.html, status=status
+            board=board, author=author, title=title, body_source=body, body_html=rendered.html, status=status,
+            language=language,
         )
         if allowed_tags:
             idea.tags.set(allowed_tags)
@@ -111,15 +114,16 @@ def post_idea(*, author, board, title: str, body: str = "", tags=()) -> Idea:
     return idea
 
 
-def edit_idea(*, idea: Idea, by, title: str, body: str, tags=None) -> Idea:
+def edit_idea(*, idea: Idea, by, title: str, body: str, tags=None, language: str | None = None) -> Idea:
     rules.check_can_edit_idea(by, idea)
     title, title_masked = mask_personal_data(check_title(title))
     body = check_text(body, maximum=BODY_MAX, required=False)
     rendered = render_user_text(body)
+    idea.language = languages.choose(f"{title}\n{body}", author=idea.author, chosen=language)
     with transaction.atomic():
         idea.title, idea.body_source, idea.body_html = title, body, rendered.html
         idea.edited_at = timezone.now()
-        idea.save(update_fields=["title", "body_source", "body_html", "edited_at"])
+        idea.save(update_fields=["title", "body_source", "body_html", "edited_at", "language"])
         if tags is not None:
             idea.tags.set(idea.board.offered_tags.filter(pk__in=[t.pk for t in tags]))
         _touch(idea.pk)
@@ -278,7 +282,9 @@ def set_following(*, member, idea: Idea, follow: bool) -> bool:
 # --- Comments -------------------------------------------------------------------------------
 
 
-def add_comment(*, idea: Idea, author, body: str, parent: Comment | None = None) -> Comment:
+def add_comment(
+    *, idea: Idea, author, body: str, parent: Comment | None = None, language: str | None = None
+) -> Comment:
     rules.check_can_comment(author, idea)
     body = check_text(body, maximum=COMMENT_MAX, required=True, what=_("a comment"))
     if parent is not None:
@@ -295,7 +301,7 @@ def add_comment(*, idea: Idea, author, body: str, parent: Comment | None = None)
     with transaction.atomic():
         comment = Comment.objects.create(
             idea=idea, author=author, parent=parent, body_source=body, body_html=rendered.html,
-            by_staff=author.is_staff,
+            by_staff=author.is_staff, language=languages.choose(body, author=author, chosen=language),
         )
         _touch(idea.pk, comment_count=F("comment_count") + 1)
         _follow(author, idea)
@@ -305,13 +311,14 @@ def add_comment(*, idea: Idea, author, body: str, parent: Comment | None = None)
     return comment
 
 
-def edit_comment(*, comment: Comment, by, body: str) -> Comment:
+def edit_comment(*, comment: Comment, by, body: str, language: str | None = None) -> Comment:
     rules.check_can_edit_comment(by, comment)
     body = check_text(body, maximum=COMMENT_MAX, required=True, what=_("a comment"))
     rendered = render_user_text(body)
     with transaction.atomic():
         comment.body_source, comment.body_html, comment.edited_at = body, rendered.html, timezone.now()
-        comment.save(update_fields=["body_source", "body_html", "edited_at"])
+        comment.language = languages.choose(body, author=comment.author, chosen=language)
+        comment.save(update_fields=["body_source", "body_html", "edited_at", "language"])
         _touch(comment.idea_id)
     after_commit(events.idea_changed, comment.idea_id)
     comment.masked = rendered.masked

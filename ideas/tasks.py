@@ -63,7 +63,9 @@ def notify_new_comment(comment_id: int) -> int:
         return 0
     idea = comment.idea
     recipients = members_who_may_see(idea, Member.objects.filter(idea_follows__idea=idea)).distinct().order_by("pk")
-    title = format_lazy(_("{name} commented on “{title}”"), name=comment.author.public_name, title=idea.title)
+    # Lazy: "Member 12" (an author without a display name) is said in each recipient's language too.
+    name = lazy(lambda: comment.author.public_name, str)()
+    title = format_lazy(_("{name} commented on “{title}”"), name=name, title=idea.title)
     sent = 0
     for batch in _in_batches(recipients):
         sent += len(notify(

@@ -1,9 +1,30 @@
 """Fixtures shared by every test."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 
 from tests.factories import MemberFactory, StaffFactory
+
+
+def pytest_configure(config):
+    # Tests read the interface in nb, da, sv and nl: build the .mo files from the committed .po
+    # files (they are not committed), once, in the controlling process rather than each worker.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        from community.management.commands.messages import compile_catalogues
+
+        compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # A request through the test client leaves its language active in this thread (a member's
+    # "nb" from the middleware): the next test would otherwise run in Norwegian.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

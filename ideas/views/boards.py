@@ -31,12 +31,15 @@ def board(request, page):
         tag=params.get("tag", ""),
         q=params.get("q", ""),
         page=params.get("page", 1),
+        lang=params.get("lang"),
     )
     for idea in listing.ideas:
         idea.excerpt = _excerpt(idea.body_html)
     filters = queries.board_filters(page)
     # Pagination and sort links keep the other filters.
     keep = {k: v for k, v in (("status", listing.status), ("tag", listing.tag), ("q", listing.q)) if v}
+    if not listing.lang_is_default:
+        keep["lang"] = listing.lang
     context = page.get_context(request)
     context.update(
         listing=listing,
@@ -81,6 +84,7 @@ def post_idea(request, board_id):
                         title=data["title"],
                         body=data["body"],
                         tags=data.get("tags") or (),
+                        language=data.get("language"),
                     )
                 except ValidationError as error:
                     form.add_error(_field_for(error), error)

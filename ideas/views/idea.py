@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community.inputs import parse_id
 from community.rules import is_verified_member
 from community.services import NotAllowed
+from ideas import forms as idea_forms
 from ideas import queries, rules, services
 from ideas.forms import CommentForm, IdeaForm, MergeForm, RejectForm, StatusForm, VoteForForm, WithdrawForm
 from ideas.models import Comment, Stage
@@ -234,11 +235,12 @@ def edit_comment(request, pk):
     except NotAllowed as refusal:
         return _forbidden(request, str(refusal), idea)
     if request.method == "POST":
-        form = CommentForm(request.POST, prefix="comment")
+        form = idea_forms.CommentEditForm(request.POST, prefix="comment")
         if form.is_valid():
             try:
                 edited = services.edit_comment(
-                    comment=comment, by=request.user, body=form.cleaned_data["body"]
+                    comment=comment, by=request.user, body=form.cleaned_data["body"],
+                    language=form.cleaned_data["language"],
                 )
             except ValidationError as error:
                 form.add_error("body", error)
@@ -249,7 +251,7 @@ def edit_comment(request, pk):
                 _tell_masked(request, edited.masked)
                 return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
     else:
-        form = CommentForm(prefix="comment", initial={"body": comment.body_source})
+        form = idea_forms.CommentEditForm(prefix="comment", initial={"body": comment.body_source, "language": comment.language})
     return render(request, "ideas/comment_form.html", {"form": form, "comment": comment, "idea": idea})
 
 
@@ -289,6 +291,7 @@ def edit_idea(request, pk):
                     title=data["title"],
                     body=data["body"],
                     tags=data["tags"] if "tags" in form.fields else None,
+                    language=data.get("language"),
                 )
             except ValidationError as error:
                 form.add_error(_field_for(error), error)
@@ -303,6 +306,7 @@ def edit_idea(request, pk):
             "title": idea.title,
             "body": idea.body_source,
             "tags": list(idea.tags.all()),
+            "language": idea.language,
             "confirmed": True,
         }
         form = IdeaForm(board=idea.board, initial=initial)

@@ -10,6 +10,14 @@
 (function () {
   "use strict";
 
+  // Django's JavaScript catalogue (/jsi18n/, loaded first by base.html) defines these; English
+  // stands in if it failed to load. Strings go to djangojs.po: call them by these names.
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (s, values) {
+    return s.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
+  };
+
   function csrfToken(form) {
     var input = form.querySelector("[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -125,7 +133,7 @@
       box.className = "similar";
       var heading = document.createElement("p");
       var strong = document.createElement("strong");
-      strong.textContent = wrap.getAttribute("data-similar-heading");
+      strong.textContent = gettext("Similar ideas — vote instead?");
       heading.appendChild(strong);
       box.appendChild(heading);
       var list = document.createElement("ul");
@@ -137,7 +145,8 @@
         link.textContent = item.title;
         var votes = document.createElement("span");
         votes.className = "meta";
-        votes.textContent = item.votes_label;
+        votes.textContent = interpolate(
+          ngettext("%(n)s vote", "%(n)s votes", item.votes), { n: item.votes }, true);
         var status = document.createElement("span");
         status.className = "status status-" + String(item.status_slug).replace(/[^\w-]/g, "");
         status.textContent = item.status;

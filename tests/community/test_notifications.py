@@ -116,3 +116,19 @@ def test_notifications_api_lists_mine(client):
     assert (
         client.post("/api/v1/notifications/read/", {}, content_type="application/json").json()["unread"] == 0
     )
+
+
+def test_a_digest_is_written_in_the_members_language_with_its_dates():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    dutch = MemberFactory(email_delivery=Member.Delivery.DAILY, preferred_language="nl", display_name="Daan")
+    services.notify([dutch], kind="test", key="a", title="One")
+    services.notify([dutch], kind="test", key="b", title="Two")
+    Notification.objects.update(created_at=datetime(2026, 3, 9, 14, 5, tzinfo=ZoneInfo("Europe/Oslo")))
+    mail.outbox.clear()
+    send_daily_digests()
+    [message] = mail.outbox
+    assert message.subject == "Je Cocreate-overzicht: 2 meldingen"
+    assert message.body.startswith("Hallo Daan,")
+    assert "One (9-3-2026 14:05)" in message.body  # Dutch date format, not 03/09/2026

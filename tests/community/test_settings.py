@@ -36,6 +36,7 @@ def run_manage(*args, **env_overrides):
         ({"DEBUG": "true", "TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be one of immediate, database"),
         ({"DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not a database URL"),
         ({"DEBUG": "true", "REDIS_URL": "http://127.0.0.1"}, "REDIS_URL must start with redis://"),
+        ({"DEBUG": "true", "SITE_LANGUAGE": "de"}, "SITE_LANGUAGE must be one of en, nb, da, sv, nl"),
         ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS is not set"),
         ({"DEBUG": "true", "OIDC_SERVER_URL": "https://id.example.com"}, "OIDC_CLIENT_ID"),
     ],

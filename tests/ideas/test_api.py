@@ -387,6 +387,7 @@ def test_comments_with_a_reply_and_a_deleted_one(member_client, member):
         "author": None,
         "by_staff": False,
         "body": "",
+        "language": "en",
         "deleted": True,
         "created_at": 0,
         "edited_at": None,

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, F
 
 from community.models import Notification
 from ideas.models import Comment, Idea, Stage, StatusChange, Vote
@@ -31,6 +31,11 @@ def test_seed_demo_adds_idea_boards_once():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "Idea boards: 59 ideas added." in out.getvalue()
+    # Customers write in their own language, and there is a login to try each language with.
+    assert not Idea.objects.exclude(language=F("author__preferred_language")).filter(author__is_staff=False).exists()
+    assert set(Idea.objects.values_list("language", flat=True)) == {"en", "nb", "da", "sv", "nl"}
+    for name in ("English", "norsk (bokmål)", "dansk", "svenska", "Nederlands"):
+        assert f"customer ({name}):" in out.getvalue()
 
     index = IdeaBoardIndexPage.objects.get(slug="ideas")
     boards = {b.title: b for b in IdeaBoardPage.objects.child_of(index)}

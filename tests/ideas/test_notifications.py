@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.utils.translation import trans_real
 
 from community.models import Member, Notification
 from ideas import services, tasks
@@ -170,26 +169,7 @@ def test_deactivated_members_are_not_notified(run_after_commit):
     assert not Notification.objects.filter(recipient=gone).exists()
 
 
-NORWEGIAN = {
-    "“{title}” is now {status}": "«{title}» er nå {status}",
-    "Planned": "Planlagt",
-    "{name} commented on “{title}”": "{name} kommenterte «{title}»",
-}
-
-
-@pytest.fixture
-def norwegian_catalogue():
-    """Our strings in Norwegian for this test (the project has no .po files yet)."""
-    catalogue = trans_real.translation("nb")._catalog
-    added = [key for key in NORWEGIAN if key not in catalogue]
-    for key, value in NORWEGIAN.items():
-        catalogue[key] = value
-    yield
-    for key in added:
-        del catalogue._catalogs[0][key]
-
-
-def test_notifications_are_in_each_members_preferred_language(norwegian_catalogue, run_after_commit):
+def test_notifications_are_in_each_members_preferred_language(run_after_commit):
     norwegian = MemberFactory(preferred_language="nb", email_delivery=INSTANT, display_name="Kari")
     english = MemberFactory(preferred_language="en", email_delivery=INSTANT)
     idea = IdeaFactory(title="Wi-Fi calling", author=norwegian)
@@ -210,3 +190,28 @@ def test_notifications_are_in_each_members_preferred_language(norwegian_catalogu
     assert Notification.objects.get(recipient=norwegian, kind="idea_comment").title.endswith(
         "kommenterte «Wi-Fi calling»"
     )
+
+
+def test_a_swedish_members_email_is_in_swedish_when_a_norwegian_staff_member_changes_the_status(
+    client, django_capture_on_commit_callbacks
+):
+    """The e-mail follows the recipient's language, not the language the staff member works in."""
+    swede = MemberFactory(preferred_language="sv", email_delivery=INSTANT, display_name="Sara")
+    idea = IdeaFactory(title="eSIM för klockan")
+    services.cast_vote(member=swede, idea=idea)
+    norwegian_staff = StaffFactory(preferred_language="nb")
+    client.force_login(norwegian_staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/idea/{idea.pk}/status/",
+            {"status-status": "planned", "status-response": "Vi lanserer dette i mai."},
+            HTTP_ACCEPT_LANGUAGE="nb",
+        )
+    assert response.status_code == 302
+    assert response.headers["Content-Language"] == "nb"  # the staff member's page spoke Norwegian
+    [message] = [m for m in mail.outbox if m.to == [swede.email]]
+    assert message.subject == "”eSIM för klockan” är nu Planerad"
+    assert message.body.startswith("Hej Sara,")
+    assert "Ändra hur ofta vi mejlar dig:" in message.body
+    assert Notification.objects.get(recipient=swede).title == "”eSIM för klockan” är nu Planerad"

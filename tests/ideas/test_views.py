@@ -727,4 +727,4 @@ def test_a_withdrawn_idea_says_so_and_offers_no_comment_form(member_client, memb
     html = member_client.get(idea.get_absolute_url()).text
     assert "closed for votes and comments" in html
     assert "Comments are closed on this idea." in html
-    assert 'action="/idea/%s/comment/"' % idea.pk not in html
+    assert f'action="/idea/{idea.pk}/comment/"' not in html

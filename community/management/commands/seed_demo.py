@@ -8,8 +8,10 @@ import random
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 from wagtail.models import Page, Site
 
@@ -77,7 +79,19 @@ REGIONS = [
     "Amsterdam",
     "Utrecht",
 ]
-LANGUAGES = ["nb", "nb", "da", "sv", "nl", "en"]
+# Each customer's language matches their name and what they write (ideas/demo.py picks authors by
+# the language of the idea): Norwegian, Danish, Swedish, Dutch and English speakers.
+LANGUAGE_OF = {
+    "nb": {"Kari", "Ola", "Astrid", "Bjørn", "Liv", "Magnus", "Nora", "Henrik", "Tuva", "Aksel"},
+    "da": {"Mette", "Jens", "Freja", "Ida", "Julie", "Finn"},
+    "sv": {"Saga", "Oskar", "Maja", "Elias", "Ebba"},
+    "nl": {"Daan", "Sanne", "Pieter", "Sem", "Lotte"},
+    "en": {"Lucas", "Emma", "Noah", "William"},
+}
+
+
+def language_of(first_name: str) -> str:
+    return next((code for code, names in LANGUAGE_OF.items() if first_name in names), "en")
 
 UNREAD_KEPT = 4  # unread notifications a demo customer is left with
 seeders = []  # other apps append callables(*, stdout, rng) -> None
@@ -114,7 +128,7 @@ class Command(BaseCommand):
                 verified_member(
                     f"{first.lower().replace('ø', 'o')}{i}@example.com",
                     display_name=f"{first} {chr(65 + i % 26)}.",
-                    preferred_language=rng.choice(LANGUAGES),
+                    preferred_language=language_of(first),
                     plan=rng.choice(Member.Plan.values),
                     region=rng.choice(REGIONS),
                     # A mix of new and very loyal customers (up to 25 years).
@@ -132,7 +146,15 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  admin (staff, superuser):  {admin.email} / {DEMO_PASSWORD}")
         self.stdout.write(f"  staff (Billing):           {STAFF[0][0]} / {DEMO_PASSWORD}")
-        self.stdout.write(f"  customer:                  kari0@example.com / {DEMO_PASSWORD}")
+        # One customer per language, to see the site (and their e-mails) as they do.
+        for code, _name in settings.LANGUAGES:
+            customer = (
+                Member.objects.filter(is_staff=False, preferred_language=code, email__endswith="@example.com")
+                .order_by("pk").first()
+            )
+            if customer is not None:
+                label = f"customer ({translation.get_language_info(code)['name_local']}):"
+                self.stdout.write(f"  {label:<26} {customer.email} / {DEMO_PASSWORD}")
 
     def settle_notifications(self, keep: int = UNREAD_KEPT):
         """A returning member has read most of what happened: seeding told every voter about every

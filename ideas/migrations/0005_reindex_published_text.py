@@ -5,12 +5,13 @@ from django.db import migrations
 
 
 def reindex(apps, schema_editor):
-    # The index is defined by the current model's search_fields, not by the historical state.
+    # The index is defined by the current model's search_fields, not by the historical state; only
+    # the columns it reads are loaded, so columns later migrations add are never asked for.
     from modelsearch.backends import get_search_backends
 
     from ideas.models import Idea
 
-    ideas = list(Idea.objects.order_by("pk"))
+    ideas = list(Idea.objects.only("pk", "title", "body_html", "board_id", "status_id").order_by("pk"))
     if not ideas:
         return
     for backend in get_search_backends():
@@ -19,6 +20,6 @@ def reindex(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ideas", "0003_staff_permissions"), ("wagtailsearch", "__latest__")]
+    dependencies = [("ideas", "0004_language"), ("wagtailsearch", "__latest__")]
 
     operations = [migrations.RunPython(reindex, migrations.RunPython.noop)]
