@@ -197,6 +197,9 @@ TASKS = {
     }
 }
 TASK_MAX_ATTEMPTS = _int("TASK_MAX_ATTEMPTS", 5)
+# The operator states that the site runs as one process (one worker, tasks in the request):
+# then the in-memory channel layer and immediate tasks are fine (see community/checks.py).
+SINGLE_PROCESS = _bool("SINGLE_PROCESS", False)
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")

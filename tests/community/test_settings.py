@@ -91,17 +91,33 @@ def test_an_unreachable_database_stops_the_asgi_app_with_one_line():
     assert lines[0].startswith("Cocreate cannot start: the database") and "DATABASE_URL" in lines[0]
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 64 + "-production-like",
+    "ALLOWED_HOSTS": "community.example.com",
+}
+
+
 def test_production_settings_pass_the_deploy_checklist():
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="false",
-        SECRET_KEY="k" * 64 + "-production-like",
-        ALLOWED_HOSTS="community.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        TASKS_BACKEND="database",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_checklist_names_what_several_workers_need():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode != 0
+    assert "cocreate.W001" in result.stderr and "REDIS_URL" in result.stderr
+    assert "cocreate.W002" in result.stderr and "TASKS_BACKEND=database" in result.stderr
+    stated = run_manage("check", "--deploy", "--fail-level", "WARNING", SINGLE_PROCESS="true", **PRODUCTION)
+    assert stated.returncode == 0, stated.stdout + stated.stderr
 
 
 def test_production_settings_are_strict():
