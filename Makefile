@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 8000
+export PORT ?= 8000
 # Dev mode by default for `make run`; production sets DEBUG=false and SECRET_KEY itself.
 export DEBUG ?= true
 
