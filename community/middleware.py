@@ -1,10 +1,10 @@
-"""Request middleware: member language, the admin's relaxed CSP, and MFA for staff."""
+"""Request middleware: member language, the admin's relaxed CSP, admins for staff, MFA for staff."""
 
 from allauth.mfa.models import Authenticator
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,32 @@ class AdminAwareCSPMiddleware(CSPMiddleware):
         if not report_only and request.path.startswith(ADMIN_PREFIXES):
             return PolicyParts(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"], None, None, None)
         return parts
+
+
+class AdminsAreForStaffMiddleware:
+    """A signed-in customer who opens an admin gets a page saying it is for staff. Left to the
+    admins, each sends them to the login page, which sends a signed-in member straight back:
+    an endless redirect."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and request.path.startswith(ADMIN_PREFIXES)
+            and not may_enter_admin(user, request)
+        ):
+            return render(request, "community/staff_only.html", status=403)
+        return self.get_response(request)
+
+
+def may_enter_admin(user, request) -> bool:
+    """What each admin itself requires: Wagtail's access permission, Django's staff flag."""
+    if request.path.startswith("/admin/"):
+        return user.has_perm("wagtailadmin.access_admin")
+    return user.is_active and user.is_staff
 
 
 class StaffMFAMiddleware:
