@@ -1,12 +1,13 @@
 """Request middleware: member language, the admin's relaxed CSP, admins for staff, MFA for staff."""
 
-from allauth.mfa.models import Authenticator
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from community import rules
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
@@ -76,14 +77,7 @@ class StaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            settings.STAFF_MFA_REQUIRED
-            and user.is_authenticated
-            and user.is_staff
-            and not request.path.startswith(self.allowed_prefixes)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if not request.path.startswith(self.allowed_prefixes) and rules.needs_mfa_setup(request.user):
             messages.warning(
                 request, _("Staff accounts need two-factor authentication. Set it up to continue.")
             )

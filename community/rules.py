@@ -17,3 +17,16 @@ def is_staff(user) -> bool:
 def can_edit_customer_attributes(user) -> bool:
     """Plan, region and customer-since are trusted data: staff set them, customers cannot."""
     return is_staff(user)
+
+
+def needs_mfa_setup(user) -> bool:
+    """Staff without TOTP, where STAFF_MFA_REQUIRED: no staff powers until they set it up, on
+    any path (pages, admins, the websocket)."""
+    from allauth.mfa.models import Authenticator
+    from django.conf import settings
+
+    return bool(
+        settings.STAFF_MFA_REQUIRED
+        and is_staff(user)
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
