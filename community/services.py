@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from community import events, tasks
 from community.background import enqueue_on_commit
+from community.inputs import check_name
 from community.live import after_commit
 from community.models import Member, Notification
 
@@ -121,6 +122,9 @@ def update_profile(member: Member, **changes) -> Member:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise NotAllowed(translation.gettext("You cannot change these fields yourself."))
+    if "display_name" in changes:
+        # Refused here too, not only in the forms: a name with CR/LF breaks every e-mail header.
+        changes["display_name"] = check_name(changes["display_name"])
     for field, value in changes.items():
         setattr(member, field, value)
     member.full_clean(exclude=["password", "username", "email"])
