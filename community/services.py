@@ -114,6 +114,20 @@ def grant_staff(member: Member, *, teams: Iterable = ()) -> Member:
     return member
 
 
+def revoke_staff(member: Member) -> Member:
+    """Make a staff member a customer again: no flag, no admin group, no teams, no superuser
+    (which would keep every staff power without the flag)."""
+    from django.contrib.auth.models import Group
+
+    with transaction.atomic():
+        member.is_staff = False
+        member.is_superuser = False
+        member.save(update_fields=["is_staff", "is_superuser"])
+        member.groups.remove(*Group.objects.filter(name=STAFF_GROUP))
+        member.teams.clear()
+    return member
+
+
 PROFILE_FIELDS = ("display_name", "preferred_language", "email_delivery")
 
 
