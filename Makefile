@@ -6,7 +6,7 @@ export PORT ?= 8000
 # Dev mode by default for `make run`; production sets DEBUG=false and SECRET_KEY itself.
 export DEBUG ?= true
 
-.PHONY: run test install lint format migrate demo serve worker check-deploy clean
+.PHONY: run test install lint format migrate demo serve worker check-deploy production-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ format: install
 
 check-deploy: install
 	bash scripts/check-deploy.sh
+
+## make production-check: the README's production section against PostgreSQL + Redis on 127.0.0.1
+production-check: install
+	bash scripts/production-check.sh
 
 clean:
 	rm -rf $(VENV) staticfiles var/test*.sqlite3*
