@@ -1,4 +1,5 @@
-"""Request middleware: member language, the admin's relaxed CSP, admins for staff, MFA for staff."""
+"""Request middleware: member language, the admin's relaxed CSP, admins for staff, MFA for staff,
+passed page passwords."""
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
@@ -83,3 +84,20 @@ class StaffMFAMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class PagePasswordsMiddleware:
+    """Page passwords a visitor entered (Wagtail keeps them in the session) also open what lives
+    inside the page: its ideas on their own pages, in the API and in search."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from community.visibility import forget_passwords, remember_passwords
+
+        token = remember_passwords(request.session)
+        try:
+            return self.get_response(request)
+        finally:
+            forget_passwords(token)

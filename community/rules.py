@@ -1,4 +1,13 @@
-"""Who may do what, for members in general. Small pure predicates; apps build on them."""
+"""Who may do what, for members in general. Small pure predicates; apps build on them.
+
+Each rule an entry point must enforce comes as a pair: a predicate for templates and lists
+(`can_x`) and a `check_can_x` that raises NotAllowed with the words the member reads. Services
+call the check; views, the API, sockets and admin forms show its message and never restate it.
+"""
+
+
+class NotAllowed(Exception):
+    """The member may not do this; the message is worded for them and already translated."""
 
 
 def is_member(user) -> bool:
@@ -17,6 +26,25 @@ def is_staff(user) -> bool:
 def can_edit_customer_attributes(user) -> bool:
     """Plan, region and customer-since are trusted data: staff set them, customers cannot."""
     return is_staff(user)
+
+
+def rule(why_not):
+    """The (predicate, check) pair of a rule, from one function that returns why the member may
+    not (a translated message) or None when they may:
+
+        can_vote, check_can_vote = rule(why_not_vote)
+    """
+
+    def predicate(*args, **kwargs) -> bool:
+        return why_not(*args, **kwargs) is None
+
+    def check(*args, **kwargs) -> None:
+        reason = why_not(*args, **kwargs)
+        if reason is not None:
+            raise NotAllowed(reason)
+
+    predicate.__doc__ = check.__doc__ = why_not.__doc__
+    return predicate, check
 
 
 def needs_mfa_setup(user) -> bool:

@@ -11,10 +11,7 @@ from community.background import enqueue_on_commit
 from community.inputs import check_name
 from community.live import after_commit
 from community.models import Member, Notification
-
-
-class NotAllowed(Exception):
-    """The member may not do this; the message is worded for them and already translated."""
+from community.rules import NotAllowed  # noqa: F401  (services raise it; callers import it here)
 
 
 def notify(

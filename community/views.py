@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from community import queries, services
 from community.forms import ProfileForm
+from community.inputs import parse_ids
 
 
 @login_required
@@ -60,7 +61,7 @@ def notification_open(request, pk):
 @require_POST
 def notifications_read(request):
     raw_ids = request.POST.getlist("id")
-    ids = [int(i) for i in raw_ids if i.isdigit()] if raw_ids else None
+    ids = parse_ids(raw_ids) if raw_ids else None
     services.mark_notifications_read(request.user, ids=ids)
     if request.headers.get("accept", "").startswith("application/json"):
         unread, version = queries.notification_state(request.user.pk)

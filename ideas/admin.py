@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from ideas import services
-from ideas.models import Comment, Idea, IdeaTag, Status, StatusChange, Vote
+from ideas.models import DEFAULT_SLUGS, Comment, Idea, IdeaTag, Status, StatusChange, Vote
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,6 +63,11 @@ class IdeaAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # members post ideas on the site
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would drop votes, comments and the history voters were told about, and skip
+        # every notification; staff withdraw or merge ideas through the services instead.
+        return False
+
     def save_model(self, request, obj, form, change):
         services.edit_idea(
             idea=obj,
@@ -78,9 +83,30 @@ class IdeaAdmin(admin.ModelAdmin):
 
 @admin.register(Status)
 class StatusAdmin(admin.ModelAdmin):
+    """The default workflow's statuses are what the services move ideas to (rejecting needs the
+    "rejected" status): their slug and stage are fixed and they cannot be deleted. Added statuses
+    belong to a listed stage and can go while no idea has them. The same rules as the Wagtail
+    admin's status form (ideas.wagtail_hooks.StatusAdminForm)."""
+
     list_display = ("name", "slug", "stage", "color", "position")
     list_editable = ("position",)
     ordering = ("position", "pk")
+
+    def get_form(self, request, obj=None, **kwargs):
+        from ideas.wagtail_hooks import StatusAdminForm
+
+        return super().get_form(request, obj, form=StatusAdminForm, **kwargs)
+
+    def get_actions(self, request):
+        # "Delete selected" would skip the per-status check below.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return obj.slug not in DEFAULT_SLUGS and not obj.ideas.exists()
 
 
 @admin.register(IdeaTag)

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from community.inputs import MAX_ID
 from community.services import NotAllowed
 from ideas import queries, rules, services
 from ideas.models import Comment, Idea, IdeaTag, Status, Vote
@@ -51,15 +52,6 @@ def visible_idea(request, pk: int) -> Idea:
     if idea is None or not rules.can_view_idea(request.user, idea):
         raise NotFound(_("There is no such idea."))
     return idea
-
-
-class IsModerator(permissions.BasePermission):
-    @property
-    def message(self):
-        return _("Only staff can change the status of an idea.")
-
-    def has_permission(self, request, view):
-        return rules.can_moderate(request.user)
 
 
 # --- Serializers ---------------------------------------------------------------------------------
@@ -196,7 +188,7 @@ class CommentPostedSerializer(CommentSerializer):
 
 class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class CommentPageSerializer(serializers.Serializer):
@@ -379,12 +371,13 @@ class IdeaStatus(generics.GenericAPIView):
     """Staff move an idea to another status with a public response; voters and followers are told."""
 
     serializer_class = StatusInputSerializer
-    permission_classes = [IsModerator]
 
     @extend_schema(request=StatusInputSerializer, responses=IdeaDetailSerializer)
     def post(self, request, pk):
         """Staff only: move the idea to the status with this slug, with a public response."""
         idea = visible_idea(request, pk)
+        with service_errors("non_field_errors"):
+            rules.check_can_change_status(request.user, idea)
         data = StatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         to = Status.objects.filter(slug=data.validated_data["status"]).first()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from community.inputs import parse_id
 from ideas import services
 
 MARKDOWN_HINT = _("Markdown works: **bold**, *italic*, - lists, > quotes and [links](https://…).")
@@ -93,9 +94,9 @@ class CommentForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are you withdrawing it?"),
+        label=_("Why is it withdrawn?"),
         required=False,
-        help_text=_("Shown on the idea and sent to the people who voted for it."),
+        help_text=_("Shown on the idea and sent to its author, voters and followers. Staff must give a reason."),
         widget=_textarea(3),
     )
 
@@ -146,10 +147,17 @@ class MergeForm(forms.Form):
     response = _response(False, _("Message to voters"), _("Optional. Their votes move to the other idea."))
 
     def clean_target(self):
+        """The idea the reference names; the merge rule then decides whether it may be the target."""
+        from ideas.queries import get_idea
+
         match = IDEA_REFERENCE.search(self.cleaned_data["target"].strip())
-        if not match:
+        number = parse_id(match.group(1)) if match else None
+        if number is None:
             raise ValidationError(_("Enter the idea's number (like 42) or its link."))
-        return int(match.group(1))
+        target = get_idea(number)
+        if target is None:
+            raise ValidationError(_("There is no idea number %(n)s.") % {"n": number})
+        return target
 
     def clean_response(self):
         return _check_response(self.cleaned_data["response"], required=False, what=_("a response"))

@@ -1,5 +1,6 @@
 """What members and staff create on idea boards: ideas, votes, follows, comments, status history."""
 
+import html
 import math
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,7 @@ TRANSITIONS = {
     Stage.REJECTED: set(),
 }
 VOTABLE_STAGES = {Stage.OPEN, Stage.PLANNED, Stage.IN_PROGRESS}
+OPEN_STAGES = VOTABLE_STAGES  # what a board lists by default: still open for votes
 LISTED_STAGES = {Stage.OPEN, Stage.PLANNED, Stage.IN_PROGRESS, Stage.DONE, Stage.DECLINED}
 HIDDEN_STAGES = {Stage.PENDING, Stage.REJECTED}  # only the author and staff see these
 ROADMAP_STAGES = [Stage.PLANNED, Stage.IN_PROGRESS, Stage.DONE]
@@ -95,6 +98,10 @@ class Status(models.Model):
     def is_hidden(self) -> bool:
         return self.stage in HIDDEN_STAGES
 
+    @property
+    def has_moves(self) -> bool:
+        return bool(TRANSITIONS[Stage(self.stage)])
+
     def can_move_to(self, other: "Status") -> bool:
         return other.stage in TRANSITIONS[Stage(self.stage)] and other.pk != self.pk
 
@@ -131,6 +138,21 @@ class IdeaQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(status__stage__in=LISTED_STAGES)
 
+    def visible_to(self, user):
+        """The ideas this viewer may see: on boards they may see (community.visibility), and
+        ideas awaiting approval or rejected only for their author and staff. The one queryset
+        every list, search, feed and export starts from; rules.can_view_idea says the same."""
+        from community.rules import is_member, is_staff
+        from community.visibility import visible_page_ids
+
+        ideas = self.filter(board_id__in=visible_page_ids(user, IdeaBoardPage))
+        if is_staff(user):
+            return ideas
+        hidden = models.Q(status__stage__in=HIDDEN_STAGES)
+        if is_member(user):
+            hidden &= ~models.Q(author_id=user.pk)
+        return ideas.exclude(hidden)
+
 
 class Idea(index.Indexed, models.Model):
     board = models.ForeignKey("ideas.IdeaBoardPage", on_delete=models.CASCADE, related_name="ideas")
@@ -157,10 +179,12 @@ class Idea(index.Indexed, models.Model):
 
     objects = IdeaQuerySet.as_manager()
 
+    # Only what is published: the title is masked when written, and published_text comes from
+    # the cleaned, masked HTML. body_source can still hold the personal data the pipeline hid.
     search_fields = [
         index.SearchField("title", boost=3),
         index.AutocompleteField("title"),
-        index.SearchField("body_source"),
+        index.SearchField("published_text"),
         index.FilterField("board_id"),
         index.FilterField("status_id"),
     ]
@@ -191,6 +215,11 @@ class Idea(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("idea_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def published_text(self) -> str:
+        """The description as readers see it, in plain text (for the search index)."""
+        return html.unescape(strip_tags(self.body_html))
 
     @property
     def slug(self) -> str:

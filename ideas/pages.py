@@ -23,7 +23,7 @@ class IdeaBoardIndexPage(BasePage):
         from ideas.queries import boards_with_counts
 
         context = super().get_context(request, *args, **kwargs)
-        context["boards"] = boards_with_counts(self)
+        context["boards"] = boards_with_counts(self, viewer=request.user)
         return context
 
 

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelsearch.backends import get_search_backend
 
+from community.inputs import clean_line
 from community.models import Member
 from ideas.models import (
     LISTED_STAGES,
+    OPEN_STAGES,
     ROADMAP_STAGES,
     Comment,
     Follow,
@@ -73,7 +75,9 @@ def board_listing(board, *, viewer, sort="trending", status="", tag="", q="", pa
     if status:
         ideas = ideas.filter(status__slug=status, status__stage__in=LISTED_STAGES)
     else:
-        ideas = ideas.filter(status__stage__in=LISTED_STAGES)
+        # By default a board shows what is still open for votes; shipped and declined ideas are
+        # on "You asked, we did" and behind the status filter.
+        ideas = ideas.filter(status__stage__in=OPEN_STAGES)
     if tag:
         ideas = ideas.filter(tags__slug=tag)
     if q:
@@ -94,8 +98,8 @@ MAX_SEARCH_RESULTS = 500
 
 def _search_text(q) -> str:
     # Double quotes break the SQLite FTS5 backend (modelsearch quotes terms without escaping
-    # them: "unterminated string"); plain-text search ignores them anyway.
-    return " ".join((q or "").replace('"', " ").split())[:MAX_QUERY]
+    # them: "unterminated string"), and so does NUL; plain-text search ignores both anyway.
+    return clean_line(str(q or "").replace('"', " "))[:MAX_QUERY]
 
 
 def search_ids(board, q: str) -> list[int]:
@@ -183,6 +187,23 @@ def idea_page(idea: Idea, *, viewer) -> IdeaPage:
     )
 
 
+def status_choices(idea: Idea) -> list[Status]:
+    """The statuses staff may move the idea to (the workflow's TRANSITIONS), for every form."""
+    return [status for status in Status.objects.all() if idea.status.can_move_to(status)]
+
+
+def members_who_may_see(idea: Idea, members):
+    """Narrow a Member queryset to those who may see the idea: its board's privacy settings
+    (community.visibility) and, for ideas awaiting approval or rejected, its author and staff.
+    Notifications and e-mail about an idea go only to them."""
+    from community.visibility import members_who_may_see as may_see_page
+
+    members = may_see_page(idea.board, members)
+    if idea.status.is_hidden:
+        members = members.filter(Q(pk=idea.author_id) | Q(is_staff=True))
+    return members
+
+
 def get_idea(pk: int) -> Idea | None:
     return Idea.objects.select_related("status", "author", "board", "merged_into", "board__owner_team").filter(pk=pk).first()
 
@@ -216,21 +237,25 @@ def similar_ideas(board, text: str, *, limit: int = 5) -> list[Idea]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def boards_with_counts(index_page):
+def boards_with_counts(index_page, *, viewer):
+    from community.visibility import visible_page_ids
     from ideas.pages import IdeaBoardPage
 
     listed = Q(ideas__status__stage__in=LISTED_STAGES)
     return list(
-        IdeaBoardPage.objects.child_of(index_page).live().order_by("path")
+        IdeaBoardPage.objects.child_of(index_page)
+        .filter(pk__in=visible_page_ids(viewer, IdeaBoardPage))
+        .order_by("path")
         .annotate(idea_count=Count("ideas", filter=listed), vote_total=Coalesce(Sum("ideas__vote_count", filter=listed), 0))
     )
 
 
-def roadmap(*, per_column: int = 30) -> list[dict]:
+def roadmap(*, viewer, per_column: int = 30) -> list[dict]:
     columns = []
     for stage in ROADMAP_STAGES:
         ideas = list(
-            Idea.objects.filter(status__stage=stage, board__live=True)
+            Idea.objects.visible_to(viewer)
+            .filter(status__stage=stage)
             .select_related("status", "board")
             .order_by("-vote_count", "-id")[:per_column]
         )
@@ -238,12 +263,13 @@ def roadmap(*, per_column: int = 30) -> list[dict]:
     return columns
 
 
-def shipped(*, page=1, per_page: int = 20):
+def shipped(*, viewer, page=1, per_page: int = 20):
     """“You asked, we did”: shipped ideas with the response that shipped them."""
     page = _page_number(page)
     response = StatusChange.objects.filter(idea=OuterRef("pk"), to_status__stage=Stage.DONE).order_by("-created_at")
     rows = list(
-        Idea.objects.filter(status__stage=Stage.DONE, board__live=True)
+        Idea.objects.visible_to(viewer)
+        .filter(status__stage=Stage.DONE)
         .select_related("status", "board")
         .annotate(shipped_response=Subquery(response.values("response_html")[:1]),
                   shipped_at=Subquery(response.values("created_at")[:1]))
@@ -314,7 +340,7 @@ class Activity:
 
 
 def latest_ideas(*, viewer, limit: int = 8) -> list[Activity]:
-    ideas = Idea.objects.filter(status__stage__in=LISTED_STAGES, board__live=True).select_related("status", "board")
+    ideas = Idea.objects.visible_to(viewer).filter(status__stage__in=LISTED_STAGES).select_related("status", "board")
     return [
         Activity(title=i.title, url=i.get_absolute_url(), when=i.last_activity_at,
                  summary=f"{i.board.title} · {i.status.label}")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from community.background import enqueue_on_commit
 from community.content import mask_personal_data, render_user_text
+from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.services import NotAllowed
 from ideas import events, rules, tasks
@@ -42,8 +43,9 @@ DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 
 
 def check_title(title: str) -> str:
-    title = " ".join((title or "").split())
-    if len(title) < TITLE_MIN:
+    # Bidi and control characters go; a title of invisible characters only is no title.
+    title = clean_line(title)
+    if len(title) < TITLE_MIN or not has_visible_character(title):
         raise ValidationError(_("Give your idea a title of at least %(n)s characters.") % {"n": TITLE_MIN}, code="title")
     if len(title) > TITLE_MAX:
         raise ValidationError(
@@ -54,7 +56,9 @@ def check_title(title: str) -> str:
 
 
 def check_text(text: str, *, maximum: int, required: bool, minimum: int = 1, what: str = "") -> str:
-    text = (text or "").strip()
+    text = clean_text(text).strip()
+    if not has_visible_character(text):
+        text = ""
     if required and len(text) < minimum:
         raise ValidationError(_("Please write %(what)s.") % {"what": what or _("something")}, code="required")
     if len(text) > maximum:
@@ -82,8 +86,7 @@ def _follow(member, idea) -> None:
 def post_idea(*, author, board, title: str, body: str = "", tags=()) -> Idea:
     """Post an idea; it waits for approval if the board asks for it. The returned idea carries
     .masked: the kinds of personal data hidden from the published text, to tell the author."""
-    if not rules.can_post(author, board):
-        raise NotAllowed(_("You cannot post ideas on this board."))
+    rules.check_can_post(author, board)
     title, title_masked = mask_personal_data(check_title(title))
     body = check_text(body, maximum=BODY_MAX, required=False)
     rendered = render_user_text(body)
@@ -109,8 +112,7 @@ def post_idea(*, author, board, title: str, body: str = "", tags=()) -> Idea:
 
 
 def edit_idea(*, idea: Idea, by, title: str, body: str, tags=None) -> Idea:
-    if not rules.can_edit_idea(by, idea):
-        raise NotAllowed(_("You can no longer edit this idea."))
+    rules.check_can_edit_idea(by, idea)
     title, title_masked = mask_personal_data(check_title(title))
     body = check_text(body, maximum=BODY_MAX, required=False)
     rendered = render_user_text(body)
@@ -127,34 +129,32 @@ def edit_idea(*, idea: Idea, by, title: str, body: str, tags=None) -> Idea:
 
 
 def withdraw_idea(*, idea: Idea, by, reason: str = "") -> StatusChange:
-    if not rules.can_withdraw(by, idea):
-        raise NotAllowed(_("Only the author can withdraw an open idea."))
-    reason = check_text(reason, maximum=RESPONSE_MAX, required=False) or _("The author withdrew this idea.")
+    """The author takes their idea back, or staff take it off the board (a duplicate elsewhere,
+    out of scope): either way it leaves the lists, and everyone who voted, followed or wrote it
+    is told why. Staff must give that reason."""
+    rules.check_can_withdraw(by, idea)
+    by_author = by.pk == idea.author_id
+    reason = check_text(
+        reason, maximum=RESPONSE_MAX, required=not by_author, minimum=RESPONSE_MIN, what=_("a reason")
+    ) or _("The author withdrew this idea.")
     return _move(idea, Status.objects.get(stage=Stage.WITHDRAWN), reason, by)
 
 
 def change_status(*, idea: Idea, to: Status, response: str, by) -> StatusChange:
     """Staff move an idea along the workflow with a public response; everyone who voted,
     followed or wrote is told (no idea is ever closed silently)."""
-    if not rules.can_moderate(by):
-        raise NotAllowed(_("Only staff can change the status of an idea."))
+    rules.check_can_change_status(by, idea, to)
     response = check_text(response, maximum=RESPONSE_MAX, required=True, minimum=RESPONSE_MIN, what=_("a response"))
-    if not idea.status.can_move_to(to):
-        raise NotAllowed(
-            _("An idea cannot move from “%(from)s” to “%(to)s”.") % {"from": idea.status.label, "to": to.label}
-        )
     return _move(idea, to, response, by)
 
 
 def approve_idea(*, idea: Idea, by) -> StatusChange:
-    if not rules.can_moderate(by) or idea.status.stage != Stage.PENDING:
-        raise NotAllowed(_("Only ideas awaiting approval can be approved, by staff."))
+    rules.check_can_approve(by, idea)
     return _move(idea, Status.objects.filter(stage=Stage.OPEN).first(), _("Approved and published."), by)
 
 
 def reject_idea(*, idea: Idea, by, response: str) -> StatusChange:
-    if not rules.can_moderate(by) or idea.status.stage != Stage.PENDING:
-        raise NotAllowed(_("Only ideas awaiting approval can be rejected, by staff."))
+    rules.check_can_reject(by, idea)
     response = check_text(response, maximum=RESPONSE_MAX, required=True, minimum=RESPONSE_MIN, what=_("a reason"))
     return _move(idea, Status.objects.get(stage=Stage.REJECTED), response, by)
 
@@ -180,14 +180,7 @@ def _move(idea: Idea, to: Status, response: str, by, *, merged_into: Idea | None
 def merge_ideas(*, source: Idea, target: Idea, by, response: str = "") -> StatusChange:
     """Merge a duplicate into another idea: its votes move without counting anyone twice, its
     followers follow the target too, its comments stay readable, and its voters are told."""
-    if not rules.can_moderate(by):
-        raise NotAllowed(_("Only staff can merge ideas."))
-    if source.pk == target.pk:
-        raise NotAllowed(_("An idea cannot be merged into itself."))
-    if source.merged_into_id or source.status.stage == Stage.MERGED:
-        raise NotAllowed(_("This idea is already merged."))
-    if not target.status.is_listed or target.merged_into_id:
-        raise NotAllowed(_("Merge into an idea that is open, planned, in progress, shipped or declined."))
+    rules.check_can_merge(by, source, target)
     response = check_text(response, maximum=RESPONSE_MAX, required=False) or _(
         "Merged into “%(title)s”: your vote now counts there."
     ) % {"title": target.title}
@@ -238,12 +231,9 @@ def _set_vote_count(idea: Idea, count: int) -> None:
 def cast_vote(*, member, idea: Idea, recorded_by=None, via: str = "") -> bool:
     """Vote for an idea; True if a vote was added (False if the member had voted already)."""
     if recorded_by is not None:
-        if not rules.can_moderate(recorded_by):
-            raise NotAllowed(_("Only staff can record a vote for a customer."))
-        if not (member.is_active and idea.status.allows_votes and rules.can_view_idea(member, idea)):
-            raise NotAllowed(_("This idea is not open for votes."))
-    elif not rules.can_vote(member, idea):
-        raise NotAllowed(_vote_refusal(member, idea))
+        rules.check_can_record_vote(recorded_by, member, idea)
+    else:
+        rules.check_can_vote(member, idea)
     with transaction.atomic():
         _vote, created = Vote.objects.get_or_create(
             idea=idea, member=member, defaults={"recorded_by": recorded_by, "recorded_via": via[:40]}
@@ -257,8 +247,7 @@ def cast_vote(*, member, idea: Idea, recorded_by=None, via: str = "") -> bool:
 
 
 def retract_vote(*, member, idea: Idea) -> bool:
-    if not rules.can_vote(member, idea):
-        raise NotAllowed(_vote_refusal(member, idea))
+    rules.check_can_vote(member, idea)
     with transaction.atomic():
         deleted, _by_model = Vote.objects.filter(idea=idea, member=member).delete()
         if deleted:
@@ -277,19 +266,8 @@ def toggle_vote(*, member, idea: Idea) -> bool:
     return True
 
 
-def _vote_refusal(member, idea) -> str:
-    if member is None or not member.is_authenticated:
-        return _("Log in to vote.")
-    if not member.is_verified:
-        return _("Confirm your e-mail address to vote.")
-    if idea.merged_into_id:
-        return _("This idea was merged: vote for the idea it was merged into.")
-    return _("This idea is not open for votes.")
-
-
 def set_following(*, member, idea: Idea, follow: bool) -> bool:
-    if not rules.can_follow(member, idea):
-        raise NotAllowed(_("You cannot follow this idea."))
+    rules.check_can_follow(member, idea)
     if follow:
         _follow(member, idea)
     else:
@@ -301,8 +279,7 @@ def set_following(*, member, idea: Idea, follow: bool) -> bool:
 
 
 def add_comment(*, idea: Idea, author, body: str, parent: Comment | None = None) -> Comment:
-    if not rules.can_comment(author, idea):
-        raise NotAllowed(_("You cannot comment on this idea."))
+    rules.check_can_comment(author, idea)
     body = check_text(body, maximum=COMMENT_MAX, required=True, what=_("a comment"))
     if parent is not None:
         if parent.idea_id != idea.pk:
@@ -329,8 +306,7 @@ def add_comment(*, idea: Idea, author, body: str, parent: Comment | None = None)
 
 
 def edit_comment(*, comment: Comment, by, body: str) -> Comment:
-    if not rules.can_edit_comment(by, comment):
-        raise NotAllowed(_("You can no longer edit this comment."))
+    rules.check_can_edit_comment(by, comment)
     body = check_text(body, maximum=COMMENT_MAX, required=True, what=_("a comment"))
     rendered = render_user_text(body)
     with transaction.atomic():
@@ -344,8 +320,7 @@ def edit_comment(*, comment: Comment, by, body: str) -> Comment:
 
 def delete_comment(*, comment: Comment, by) -> None:
     """Soft delete: replies keep their place, the text is gone."""
-    if not rules.can_delete_comment(by, comment):
-        raise NotAllowed(_("You cannot delete this comment."))
+    rules.check_can_delete_comment(by, comment)
     with transaction.atomic():
         updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
             deleted_at=timezone.now(), body_source="", body_html=""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.background import retrying_task
 from community.content import plain_text
+from ideas.queries import members_who_may_see
 
 BATCH = 1000
 
@@ -30,12 +31,15 @@ def notify_status_change(change_id: int, extra_recipient_ids: list | None = None
     from community.services import notify
     from ideas.models import StatusChange
 
-    change = StatusChange.objects.select_related("idea", "to_status", "changed_by").get(pk=change_id)
+    change = StatusChange.objects.select_related("idea__board", "idea__status", "to_status", "changed_by").get(
+        pk=change_id
+    )
     idea = change.idea
     recipients = Member.objects.filter(
         Q(idea_votes__idea=idea) | Q(idea_follows__idea=idea) | Q(pk=idea.author_id)
         | Q(pk__in=extra_recipient_ids or [])
-    ).distinct().order_by("pk")
+    )
+    recipients = members_who_may_see(idea, recipients).distinct().order_by("pk")
     status_label = lazy(lambda: change.to_status.label, str)()
     title = format_lazy(_("“{title}” is now {status}"), title=idea.title, status=status_label)
     sent = 0
@@ -54,11 +58,11 @@ def notify_new_comment(comment_id: int) -> int:
     from community.services import notify
     from ideas.models import Comment
 
-    comment = Comment.objects.select_related("idea", "author").get(pk=comment_id)
+    comment = Comment.objects.select_related("idea__board", "idea__status", "author").get(pk=comment_id)
     if comment.deleted_at:
         return 0
     idea = comment.idea
-    recipients = Member.objects.filter(idea_follows__idea=idea).order_by("pk")
+    recipients = members_who_may_see(idea, Member.objects.filter(idea_follows__idea=idea)).distinct().order_by("pk")
     title = format_lazy(_("{name} commented on “{title}”"), name=comment.author.public_name, title=idea.title)
     sent = 0
     for batch in _in_batches(recipients):
@@ -77,9 +81,10 @@ def notify_moderators(idea_id: int) -> int:
     from community.services import notify
     from ideas.models import Idea
 
-    idea = Idea.objects.select_related("board__owner_team").get(pk=idea_id)
+    idea = Idea.objects.select_related("board__owner_team", "status").get(pk=idea_id)
     team = idea.board.owner_team
     staff = team.members.filter(is_active=True) if team else Member.objects.filter(is_staff=True, is_active=True)
+    staff = members_who_may_see(idea, staff).distinct()
     title = format_lazy(_("New idea awaiting approval: “{title}”"), title=idea.title)
     return len(notify(list(staff), kind="idea_pending", key=f"idea-pending:{idea.pk}", title=title,
                       url=idea.get_absolute_url()))

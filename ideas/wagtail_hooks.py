@@ -31,30 +31,29 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from community.services import NotAllowed
-from ideas import rules, services
-from ideas.models import DEFAULT_SLUGS, LISTED_STAGES, TRANSITIONS, Idea, IdeaTag, Stage, Status
+from ideas import queries, rules, services
+from ideas.forms import MergeForm, RejectForm, StatusForm, WithdrawForm
+from ideas.models import DEFAULT_SLUGS, LISTED_STAGES, Idea, IdeaTag, Stage, Status
 
 # --- Ideas: which actions fit an idea ------------------------------------------------------------
 
 
-def idea_actions(idea: Idea) -> list[tuple[str, str, str]]:
-    """(url name, label, icon) of the staff actions that apply to the idea in its stage."""
-    stage = idea.status.stage
-    if stage == Stage.PENDING:
-        return [("approve", _("Approve"), "check"), ("reject", _("Reject"), "cross")]
-    actions = []
-    # Decided by the stage alone (no query), as the listing asks for every row.
-    if TRANSITIONS[Stage(stage)]:
-        actions.append(("change_status", _("Change status"), "tag"))
-    if stage in LISTED_STAGES and idea.merged_into_id is None:
-        actions.append(("merge", _("Merge into…"), "resubmit"))
-    return actions
+def idea_actions(idea: Idea, user) -> list[tuple[str, str, str]]:
+    """(url name, label, icon) of the staff actions the rules allow this user on the idea now."""
+    candidates = [
+        ("approve", _("Approve"), "check", rules.can_approve(user, idea)),
+        ("reject", _("Reject"), "cross", rules.can_reject(user, idea)),
+        ("change_status", _("Change status"), "tag", rules.can_change_status(user, idea)),
+        ("merge", _("Merge into…"), "resubmit", rules.can_merge(user, idea)),
+        ("withdraw", _("Withdraw"), "bin", rules.can_withdraw(user, idea)),
+    ]
+    return [(name, label, icon) for name, label, icon, allowed in candidates if allowed]
 
 
-def action_buttons(idea: Idea) -> list[HeaderButton]:
+def action_buttons(idea: Idea, user) -> list[HeaderButton]:
     buttons = [
         HeaderButton(label, url=reverse(f"ideas:{name}", args=[idea.pk]), icon_name=icon, priority=5 + n)
-        for n, (name, label, icon) in enumerate(idea_actions(idea))
+        for n, (name, label, icon) in enumerate(idea_actions(idea, user))
     ]
     if not idea.status.is_hidden:
         buttons.append(
@@ -81,7 +80,7 @@ class IdeaIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         more = [
             Button(label, url=reverse(f"ideas:{name}", args=[instance.pk]), icon_name=icon, priority=5)
-            for name, label, icon in idea_actions(instance)
+            for name, label, icon in idea_actions(instance, self.request.user)
         ]
         return [*more, *super().get_list_more_buttons(instance)]
 
@@ -107,7 +106,7 @@ class IdeaEditView(generic.EditView):
 
     @cached_property
     def header_buttons(self):
-        return action_buttons(self.object)
+        return action_buttons(self.object, self.request.user)
 
     def save_instance(self):
         data = self.form.cleaned_data
@@ -135,7 +134,7 @@ class IdeaEditView(generic.EditView):
 class IdeaInspectView(generic.InspectView):
     @cached_property
     def header_buttons(self):
-        return action_buttons(self.object)
+        return action_buttons(self.object, self.request.user)
 
     def get_field_label(self, field_name, field):
         if field_name == "body_html":
@@ -147,50 +146,8 @@ class IdeaInspectView(generic.InspectView):
 
 
 # --- Ideas: the staff actions --------------------------------------------------------------------
-
-
-class ChangeStatusForm(forms.Form):
-    status = forms.ModelChoiceField(queryset=Status.objects.none(), label=_("New status"))
-    response = forms.CharField(
-        label=_("Public response"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Shown on the idea and sent to everyone who voted for it or follows it."),
-    )
-
-    def __init__(self, *args, idea, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = [s.pk for s in Status.objects.all() if idea.status.can_move_to(s)]
-        self.fields["status"].queryset = Status.objects.filter(pk__in=allowed)
-
-
-class MergeForm(forms.Form):
-    target = forms.IntegerField(
-        label=_("Merge into idea number"),
-        min_value=1,
-        help_text=_(
-            "The idea's number, as in its address: /idea/<number>/. Votes move there without counting anyone twice."
-        ),
-    )
-    response = forms.CharField(
-        label=_("Public response"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Optional: by default, voters are told their vote now counts for the other idea."),
-    )
-
-    def clean_target(self):
-        target = Idea.objects.select_related("status").filter(pk=self.cleaned_data["target"]).first()
-        if target is None:
-            raise ValidationError(_("There is no idea with this number."))
-        return target
-
-
-class RejectForm(forms.Form):
-    response = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Sent to the author; the idea stays hidden from everyone else."),
-    )
+# The forms are the site's own (ideas/forms.py) and every action calls the same service, so the
+# admin and the site validate, refuse and notify alike.
 
 
 class ApproveForm(forms.Form):
@@ -209,6 +166,7 @@ class IdeaActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
     action_name = ""
     submit_button_label = _("Save")
     success_message = ""
+    error_field = "response"  # where a service's ValidationError is shown
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -217,7 +175,7 @@ class IdeaActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
     def dispatch(self, request, *args, **kwargs):
         if not rules.can_moderate(request.user):
             raise PermissionDenied
-        if self.action_name not in {name for name, _label, _icon in idea_actions(self.idea)}:
+        if self.action_name not in {name for name, _label, _icon in idea_actions(self.idea, request.user)}:
             messages.error(request, _("This action does not apply to the idea in its current status."))
             return redirect(self.edit_url)
         return super().dispatch(request, *args, **kwargs)
@@ -254,7 +212,7 @@ class IdeaActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
             form.add_error(None, str(exc))
             return self.form_invalid(form)
         except ValidationError as exc:
-            form.add_error("response" if "response" in form.fields else None, exc)
+            form.add_error(self.error_field if self.error_field in form.fields else None, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message % {"title": self.idea.title})
         return redirect(self.edit_url)
@@ -269,13 +227,13 @@ class IdeaActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
 
 class ChangeStatusView(IdeaActionView):
     action_name = "change_status"
-    form_class = ChangeStatusForm
+    form_class = StatusForm
     page_title = _("Change status")
     submit_button_label = _("Change status and notify")
     success_message = _("“%(title)s” has a new status; its voters and followers are being told.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "idea": self.idea}
+        return {**super().get_form_kwargs(), "statuses": queries.status_choices(self.idea)}
 
     def perform(self, data):
         services.change_status(
@@ -316,6 +274,18 @@ class RejectView(IdeaActionView):
 
     def perform(self, data):
         services.reject_idea(idea=self.idea, by=self.request.user, response=data["response"])
+
+
+class WithdrawView(IdeaActionView):
+    action_name = "withdraw"
+    form_class = WithdrawForm
+    page_title = _("Withdraw")
+    submit_button_label = _("Withdraw and tell the author")
+    success_message = _("“%(title)s” was withdrawn; its author, voters and followers are being told why.")
+    error_field = "reason"
+
+    def perform(self, data):
+        services.withdraw_idea(idea=self.idea, by=self.request.user, reason=data["reason"])
 
 
 class IdeaViewSet(ModelViewSet):
@@ -368,6 +338,7 @@ class IdeaViewSet(ModelViewSet):
             "merge": MergeView,
             "approve": ApproveView,
             "reject": RejectView,
+            "withdraw": WithdrawView,
         }
         for name, view_class in actions.items():
             view = self.construct_view(

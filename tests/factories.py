@@ -83,8 +83,14 @@ class IdeaFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(MemberFactory)
     title = factory.Sequence(lambda n: f"Idea number {n}")
     body_source = "Some **text**"
-    body_html = "<p>Some <strong>text</strong></p>"
+    body_html = factory.LazyAttribute(lambda idea: _published(idea.body_source))
     status = factory.LazyFunction(lambda: _status("new"))
+
+
+def _published(source):
+    from community.content import render_user_text
+
+    return render_user_text(source).html
 
 
 def _status(slug):

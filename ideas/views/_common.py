@@ -40,9 +40,10 @@ def _visible_idea(request, pk):
     return idea
 
 
-def _live_board(board_id):
-    board = IdeaBoardPage.objects.live().filter(pk=board_id).first()
-    if board is None:
+def _visible_board(request, board_id):
+    """The board if this viewer may see it (live, and its privacy settings let them in), else 404."""
+    board = IdeaBoardPage.objects.filter(pk=board_id).first()
+    if board is None or not rules.can_view_board(request.user, board):
         raise Http404(_("There is no such board."))
     return board
 
@@ -97,8 +98,7 @@ def staff_action(view):
     @idea_action
     @wraps(view)
     def wrapper(request, idea):
-        if not rules.can_moderate(request.user):
-            return _forbidden(request, _("Only staff can do this."), idea)
+        rules.check_can_moderate(request.user)
         return view(request, idea)
 
     return wrapper

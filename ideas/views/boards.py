@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from community.rules import is_verified_member
+from community.rules import NotAllowed
 from ideas import queries, rules, services
 from ideas.forms import IdeaForm
 from ideas.models import Stage
 from ideas.pages import IdeaBoardPage
-from ideas.views._common import _excerpt, _field_for, _forbidden, _live_board, _login_url, _tell_masked
+from ideas.views._common import _excerpt, _field_for, _forbidden, _login_url, _tell_masked, _visible_board
 
 
 def board(request, page):
@@ -52,13 +52,13 @@ def board(request, page):
 
 @require_http_methods(["GET", "POST"])
 def post_idea(request, board_id):
-    board = _live_board(board_id)
+    board = _visible_board(request, board_id)
     if not request.user.is_authenticated:
         return redirect(_login_url(request.get_full_path()))
-    if not rules.can_post(request.user, board):
-        if not is_verified_member(request.user):
-            return _forbidden(request, _("Confirm your e-mail address to post ideas."))
-        return _forbidden(request, _("You cannot post ideas on this board."))
+    try:
+        rules.check_can_post(request.user, board)
+    except NotAllowed as refusal:
+        return _forbidden(request, str(refusal))
     similar = []
     if request.method == "POST":
         form = IdeaForm(request.POST, board=board)
@@ -104,7 +104,7 @@ def post_idea(request, board_id):
 @require_GET
 def similar(request, board_id):
     """JSON for the post form: ideas like the title being typed."""
-    board = _live_board(board_id)
+    board = _visible_board(request, board_id)
     return JsonResponse(
         [
             {
@@ -136,10 +136,10 @@ def boards(request):
 
 
 def roadmap(request):
-    return render(request, "ideas/roadmap.html", {"columns": queries.roadmap()})
+    return render(request, "ideas/roadmap.html", {"columns": queries.roadmap(viewer=request.user)})
 
 
 @require_GET
 def shipped(request):
-    ideas, number, has_next = queries.shipped(page=request.GET.get("page", 1))
+    ideas, number, has_next = queries.shipped(viewer=request.user, page=request.GET.get("page", 1))
     return render(request, "ideas/shipped.html", {"ideas": ideas, "number": number, "has_next": has_next})

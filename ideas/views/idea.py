@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community.inputs import parse_id
 from community.rules import is_verified_member
 from community.services import NotAllowed
 from ideas import queries, rules, services
 from ideas.forms import CommentForm, IdeaForm, MergeForm, RejectForm, StatusForm, VoteForForm, WithdrawForm
-from ideas.models import Comment, Stage, Status
+from ideas.models import Comment, Stage
 from ideas.views._common import (
     _back,
     _field_for,
@@ -24,10 +25,6 @@ from ideas.views._common import (
 )
 
 # --- The idea page --------------------------------------------------------------------------
-
-
-def _allowed_statuses(idea) -> list[Status]:
-    return [status for status in Status.objects.all() if idea.status.can_move_to(status)]
 
 
 def _mark_comments(user, comments) -> None:
@@ -46,6 +43,7 @@ def _comments_context(request, idea, page, **forms) -> dict:
         "idea": idea,
         "comments": page.comments,
         "can_comment": rules.can_comment(request.user, idea),
+        "comment_refusal": rules.why_not_comment(request.user, idea) if request.user.is_authenticated else None,
         "reply_to": forms.get("reply_to"),
         "reply_form": forms.get("reply_form"),
     }
@@ -68,13 +66,16 @@ def _idea_context(request, idea, **forms) -> dict:
             "edit": user.is_authenticated and rules.can_edit_idea(user, idea),
             "withdraw": user.is_authenticated and rules.can_withdraw(user, idea),
             "moderate": rules.can_moderate(user),
+            "change_status": rules.can_change_status(user, idea),
+            "merge": rules.can_merge(user, idea),
+            "approve": rules.can_approve(user, idea),
         },
         comment_form=forms.get("comment_form") or CommentForm(prefix="comment"),
     )
     if context["can"]["moderate"]:
         context.update(
             status_form=forms.get("status_form")
-            or StatusForm(prefix="status", statuses=_allowed_statuses(idea)),
+            or StatusForm(prefix="status", statuses=queries.status_choices(idea)),
             merge_form=forms.get("merge_form") or MergeForm(prefix="merge"),
             reject_form=forms.get("reject_form") or RejectForm(prefix="reject"),
             vote_for_form=forms.get("vote_for_form") or VoteForForm(prefix="votefor"),
@@ -187,7 +188,9 @@ def follow(request, idea):
 def comment(request, idea):
     form = CommentForm(request.POST, prefix="comment")
     raw_parent = request.POST.get("comment-parent", "")
-    reply_to = int(raw_parent) if raw_parent.isdigit() else None
+    reply_to = parse_id(raw_parent) if raw_parent else None
+    if raw_parent and reply_to is None:
+        raise Http404(_("There is no such comment."))
     if form.is_valid():
         parent = None
         if reply_to is not None:
@@ -226,8 +229,10 @@ def edit_comment(request, pk):
     idea = comment.idea
     if not request.user.is_authenticated:
         return redirect(_login_url(request.get_full_path()))
-    if not rules.can_edit_comment(request.user, comment):
-        return _forbidden(request, _("You can no longer edit this comment."), idea)
+    try:
+        rules.check_can_edit_comment(request.user, comment)
+    except NotAllowed as refusal:
+        return _forbidden(request, str(refusal), idea)
     if request.method == "POST":
         form = CommentForm(request.POST, prefix="comment")
         if form.is_valid():
@@ -269,8 +274,10 @@ def edit_idea(request, pk):
     idea = _visible_idea(request, pk)
     if not request.user.is_authenticated:
         return redirect(_login_url(request.get_full_path()))
-    if not rules.can_edit_idea(request.user, idea):
-        return _forbidden(request, _("You can no longer edit this idea."), idea)
+    try:
+        rules.check_can_edit_idea(request.user, idea)
+    except NotAllowed as refusal:
+        return _forbidden(request, str(refusal), idea)
     if request.method == "POST":
         form = IdeaForm(request.POST, board=idea.board)
         if form.is_valid():
@@ -308,8 +315,10 @@ def withdraw(request, pk):
     idea = _visible_idea(request, pk)
     if not request.user.is_authenticated:
         return redirect(_login_url(request.get_full_path()))
-    if not rules.can_withdraw(request.user, idea):
-        return _forbidden(request, _("Only the author can withdraw an open idea."), idea)
+    try:
+        rules.check_can_withdraw(request.user, idea)
+    except NotAllowed as refusal:
+        return _forbidden(request, str(refusal), idea)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,7 +328,10 @@ def withdraw(request, pk):
         except NotAllowed as refusal:
             return _forbidden(request, str(refusal), idea)
         else:
-            messages.success(request, _("Your idea is withdrawn. The people who voted for it are told."))
+            if request.user.pk == idea.author_id:
+                messages.success(request, _("Your idea is withdrawn. The people who voted for it are told."))
+            else:
+                messages.success(request, _("The idea is withdrawn. Its author, voters and followers are told why."))
             return redirect(idea)
     return render(request, "ideas/withdraw.html", {"form": form, "idea": idea})
 

@@ -7,15 +7,15 @@ from django.utils.translation import gettext as _
 
 from community.models import Member
 from community.services import NotAllowed
-from ideas import queries, services
+from ideas import queries, rules, services
 from ideas.forms import MergeForm, RejectForm, StatusForm, VoteForForm
 from ideas.views._common import staff_action
-from ideas.views.idea import _allowed_statuses, _render_idea
+from ideas.views.idea import _render_idea
 
 
 @staff_action
 def change_status(request, idea):
-    form = StatusForm(request.POST, prefix="status", statuses=_allowed_statuses(idea))
+    form = StatusForm(request.POST, prefix="status", statuses=queries.status_choices(idea))
     if form.is_valid():
         to = form.cleaned_data["status"]
         try:
@@ -35,25 +35,19 @@ def change_status(request, idea):
 
 @staff_action
 def merge(request, idea):
+    rules.check_can_merge(request.user, idea)  # before reading the form: a 403 that says why
     form = MergeForm(request.POST, prefix="merge")
     if form.is_valid():
-        target = queries.get_idea(form.cleaned_data["target"])
-        if target is None:
-            form.add_error("target", _("There is no idea number %(n)s.") % {"n": form.cleaned_data["target"]})
+        target = form.cleaned_data["target"]
+        try:
+            services.merge_ideas(source=idea, target=target, by=request.user, response=form.cleaned_data["response"])
+        except ValidationError as error:
+            form.add_error("response", error)
+        except NotAllowed as refusal:
+            form.add_error("target", str(refusal))
         else:
-            try:
-                services.merge_ideas(
-                    source=idea, target=target, by=request.user, response=form.cleaned_data["response"]
-                )
-            except ValidationError as error:
-                form.add_error("response", error)
-            except NotAllowed as refusal:
-                form.add_error("target", str(refusal))
-            else:
-                messages.success(
-                    request, _("Merged into this idea: the votes moved here and the voters are told.")
-                )
-                return redirect(target)
+            messages.success(request, _("Merged into this idea: the votes moved here and the voters are told."))
+            return redirect(target)
     return _render_idea(request, idea, merge_form=form)
 
 

@@ -96,7 +96,7 @@ def test_staff_changes_a_status_and_voters_are_notified(staff_client, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             admin_url("change_status", idea),
-            {"status": idea_status("planned").pk, "response": "Planned for the autumn release."},
+            {"status": "planned", "response": "Planned for the autumn release."},
         )
     assert response.status_code == 302 and response.url == admin_url("edit", idea)
     assert fresh(idea).status.slug == "planned"
@@ -108,16 +108,12 @@ def test_staff_changes_a_status_and_voters_are_notified(staff_client, django_cap
 def test_a_status_change_needs_a_response_and_an_allowed_status(staff_client):
     idea = IdeaFactory(status=idea_status("shipped"))
     form = staff_client.get(admin_url("change_status", idea)).context["form"]
-    offered = {s.slug for s in form.fields["status"].queryset}
+    offered = {slug for slug, _label in form.fields["status"].choices}
     assert offered == {"planned", "in-progress"}
-    response = staff_client.post(
-        admin_url("change_status", idea), {"status": idea_status("planned").pk, "response": ""}
-    )
+    response = staff_client.post(admin_url("change_status", idea), {"status": "planned", "response": ""})
     assert response.status_code == 200
-    assert "This field is required." in response.text
-    response = staff_client.post(
-        admin_url("change_status", idea), {"status": idea_status("new").pk, "response": "Reopen"}
-    )
+    assert "Please write a response." in response.text  # the service's own wording
+    response = staff_client.post(admin_url("change_status", idea), {"status": "new", "response": "Reopen"})
     assert response.status_code == 200
     assert fresh(idea).status.slug == "shipped"
     assert not StatusChange.objects.exists()
@@ -188,7 +184,9 @@ def test_staff_merges_a_duplicate(staff_client, django_capture_on_commit_callbac
 def test_merging_into_a_missing_or_the_same_idea_is_refused(staff_client):
     idea = IdeaFactory()
     missing = staff_client.post(admin_url("merge", idea), {"target": 999999})
-    assert "There is no idea with this number." in missing.text
+    assert "There is no idea number 999999." in missing.text
+    huge = staff_client.post(admin_url("merge", idea), {"target": "9" * 30})
+    assert huge.status_code == 200 and "Enter the idea" in huge.text
     same = staff_client.post(admin_url("merge", idea), {"target": idea.pk})
     assert "cannot be merged into itself" in same.text
     assert fresh(idea).merged_into_id is None
@@ -287,3 +285,77 @@ def test_superusers_back_room_is_read_mostly(client):
     )
     assert response.status_code == 302
     assert fresh(idea).body_html == "<p><em>Body</em></p>"
+
+
+# --- One rule, one place: the admin, the site and the API refuse alike -------------------------------
+
+
+def test_a_pending_idea_cannot_be_merged_from_the_site_or_the_admin(staff_client):
+    board = make_board(requires_approval=True)
+    pending = IdeaFactory(board=board, status=idea_status("awaiting-approval"))
+    target = IdeaFactory(board=board)
+    site = staff_client.post(reverse("idea_merge", args=[pending.pk]), {"merge-target": str(target.pk)})
+    assert "approve or reject this one first" in site.text
+    admin = staff_client.post(admin_url("merge", pending), {"target": str(target.pk)})
+    assert admin.status_code == 302  # the action is not offered for a pending idea
+    assert fresh(pending).merged_into_id is None
+
+
+def test_the_admin_reject_form_validates_like_the_service(staff_client):
+    pending = IdeaFactory(board=make_board(requires_approval=True), status=idea_status("awaiting-approval"))
+    response = staff_client.post(admin_url("reject", pending), {"response": "\u200b\u200b\u200b"})
+    assert response.status_code == 200 and "Please write a reason." in response.text
+    assert fresh(pending).status.slug == "awaiting-approval"
+
+
+def test_staff_withdraw_an_idea_from_the_admin_with_a_reason(staff_client, django_capture_on_commit_callbacks):
+    idea = IdeaFactory()
+    empty = staff_client.post(admin_url("withdraw", idea), {"reason": ""})
+    assert empty.status_code == 200 and fresh(idea).status.slug == "new"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(admin_url("withdraw", idea), {"reason": "A duplicate of idea 12."})
+    assert done.status_code == 302 and fresh(idea).status.slug == "withdrawn"
+    assert Notification.objects.filter(recipient=idea.author, kind="idea_status").exists()
+
+
+# --- The Django admin is a superuser's window, not a second write path -------------------------------
+
+
+@pytest.fixture
+def superuser_client(client):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(is_superuser=True))
+    return client
+
+
+def test_the_django_admin_cannot_delete_ideas(superuser_client):
+    idea = IdeaFactory()
+    response = superuser_client.get(reverse("admin:ideas_idea_delete", args=[idea.pk]))
+    assert response.status_code == 403
+    changelist = superuser_client.post(
+        reverse("admin:ideas_idea_changelist"), {"action": "delete_selected", "_selected_action": [idea.pk]}
+    )
+    assert changelist.status_code in (200, 302)
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_the_django_admin_keeps_the_default_statuses_and_their_stages(superuser_client):
+    rejected = Status.by_slug("rejected")
+    assert superuser_client.get(reverse("admin:ideas_status_delete", args=[rejected.pk])).status_code == 403
+    superuser_client.post(
+        reverse("admin:ideas_status_changelist"),
+        {"action": "delete_selected", "_selected_action": [rejected.pk], "post": "yes"},
+    )
+    superuser_client.post(
+        reverse("admin:ideas_status_change", args=[rejected.pk]),
+        {"name": "Rejected", "slug": "gone", "stage": Stage.OPEN, "color": "#868e96", "position": 1},
+    )
+    rejected.refresh_from_db()
+    assert (rejected.slug, rejected.stage) == ("rejected", Stage.REJECTED)
+    # Rejecting still works: the status it needs is there.
+    pending = IdeaFactory(status=idea_status("awaiting-approval"))
+    from tests.factories import StaffFactory
+
+    services.reject_idea(idea=pending, by=StaffFactory(), response="Not for this board.")
+    assert fresh(pending).status.slug == "rejected"

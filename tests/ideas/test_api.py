@@ -313,7 +313,7 @@ def test_editing_someone_elses_idea_is_refused_and_changes_nothing(member_client
     idea = IdeaFactory(title="The original title")
     response = _edit(member_client, idea)
     assert response.status_code == 403
-    assert response.json() == {"detail": "You can no longer edit this idea."}
+    assert response.json() == {"detail": "You can only edit your own ideas."}
     assert Idea.objects.get(pk=idea.pk).title == "The original title"
 
 

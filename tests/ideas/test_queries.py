@@ -207,19 +207,23 @@ def test_pagination(db):
     assert queries.board_listing(board, viewer=None, page=99).ideas == []
 
 
-def test_hidden_merged_and_withdrawn_ideas_are_not_listed(db):
+def test_a_board_lists_open_ideas_by_default_and_closed_ones_behind_the_status_filter(db):
     board = make_board()
     shown = {
-        IdeaFactory(board=board, status=idea_status(s)).pk
-        for s in ("new", "under-review", "planned", "in-progress", "shipped", "declined")
+        IdeaFactory(board=board, status=idea_status(s)).pk for s in ("new", "under-review", "planned", "in-progress")
     }
     target = IdeaFactory(board=board)
     shown.add(target.pk)
+    shipped = IdeaFactory(board=board, status=idea_status("shipped"))
+    declined = IdeaFactory(board=board, status=idea_status("declined"))
     for slug in ("awaiting-approval", "rejected", "withdrawn"):
         IdeaFactory(board=board, status=idea_status(slug))
     IdeaFactory(board=board, status=idea_status("merged"), merged_into=target)
     IdeaFactory(board=make_board())  # another board
     assert {i.pk for i in queries.board_listing(board, viewer=None).ideas} == shown
+    assert [i.pk for i in queries.board_listing(board, viewer=None, status="shipped").ideas] == [shipped.pk]
+    assert [i.pk for i in queries.board_listing(board, viewer=None, status="declined").ideas] == [declined.pk]
+    assert queries.board_listing(board, viewer=None, status="withdrawn").ideas == []
 
 
 def test_listing_marks_the_ideas_the_viewer_voted_for(member):
@@ -391,7 +395,7 @@ def test_roadmap_has_planned_in_progress_and_shipped_columns_sorted_by_votes(db)
     IdeaFactory(board=board, title="Done", status=idea_status("shipped"))
     IdeaFactory(board=board, title="Still open")
     IdeaFactory(board=hidden_board, title="Secret plan", status=idea_status("planned"))
-    columns = queries.roadmap()
+    columns = queries.roadmap(viewer=None)
     assert [c["stage"] for c in columns] == ["planned", "in_progress", "done"]
     assert [[i.title for i in c["ideas"]] for c in columns] == [
         ["Planned many", "Planned few"],
@@ -412,7 +416,7 @@ def test_shipped_lists_shipped_ideas_with_their_response_and_votes(staff):
         by=staff,
     )
     IdeaFactory(board=board, title="Not shipped", status=idea_status("planned"))
-    rows, page, has_next = queries.shipped()
+    rows, page, has_next = queries.shipped(viewer=None)
     assert [(r.title, r.vote_count) for r in rows] == [("Wi-Fi calling", 3)]
     assert rows[0].shipped_response == "<p>Live for <strong>everyone</strong></p>"
     assert rows[0].shipped_at is not None and page == 1 and not has_next
@@ -420,9 +424,9 @@ def test_shipped_lists_shipped_ideas_with_their_response_and_votes(staff):
 
 def test_shipped_paginates(db):
     IdeaFactory.create_batch(3, status=idea_status("shipped"))
-    rows, _, has_next = queries.shipped(per_page=2)
+    rows, _, has_next = queries.shipped(viewer=None, per_page=2)
     assert len(rows) == 2 and has_next
-    rows, page, has_next = queries.shipped(page=2, per_page=2)
+    rows, page, has_next = queries.shipped(viewer=None, page=2, per_page=2)
     assert len(rows) == 1 and page == 2 and not has_next
 
 
@@ -441,5 +445,5 @@ def test_board_index_counts_listed_ideas_and_votes(db):
     IdeaFactory(board=board, vote_count=3)
     IdeaFactory(board=board, vote_count=4)
     IdeaFactory(board=board, vote_count=50, status=idea_status("awaiting-approval"))
-    [row] = queries.boards_with_counts(index)
+    [row] = queries.boards_with_counts(index, viewer=None)
     assert (row.idea_count, row.vote_total) == (2, 7)

@@ -44,7 +44,7 @@ MATRIX = {
     ("comment", "planned"): "...YYY",
     ("comment", "shipped"): "...YYY",
     ("comment", "declined"): "...YYY",
-    ("comment", "withdrawn"): "...YYY",
+    ("comment", "withdrawn"): "......",  # withdrawn ideas are closed for comments
     ("comment", "merged"): "......",
     ("comment", "awaiting-approval"): "......",
     ("comment", "rejected"): "......",
@@ -56,12 +56,14 @@ MATRIX = {
     ("edit", "planned"): ".....Y",
     ("edit", "shipped"): ".....Y",
     ("edit", "merged"): ".....Y",
-    ("withdraw", "new"): "....Y.",
-    ("withdraw", "stale"): "....Y.",
-    ("withdraw", "awaiting-approval"): "....Y.",
-    ("withdraw", "planned"): "......",
-    ("withdraw", "shipped"): "......",
+    # Authors withdraw their open idea; staff withdraw (unlist) any published or pending one.
+    ("withdraw", "new"): "....YY",
+    ("withdraw", "stale"): "....YY",
+    ("withdraw", "awaiting-approval"): "....YY",
+    ("withdraw", "planned"): ".....Y",
+    ("withdraw", "shipped"): ".....Y",
     ("withdraw", "withdrawn"): "......",
+    ("withdraw", "merged"): "......",
     ("moderate", "-"): ".....Y",
     ("see audience", "-"): ".....Y",
 }

@@ -194,15 +194,40 @@ def test_author_withdraws_an_open_idea(member):
     assert idea not in queries.board_listing(idea.board, viewer=None).ideas
 
 
-def test_only_the_author_withdraws_and_only_while_open(member, staff):
+def test_only_the_author_withdraws_and_only_while_open(member):
     others = IdeaFactory()
-    for someone in (member, staff):
-        with pytest.raises(NotAllowed):
-            services.withdraw_idea(idea=others, by=someone)
+    with pytest.raises(NotAllowed, match="Only the author or staff"):
+        services.withdraw_idea(idea=others, by=member)
     planned = with_status("planned", author=member)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only open ideas"):
         services.withdraw_idea(idea=planned, by=member)
     assert fresh(others).status.slug == "new" and fresh(planned).status.slug == "planned"
+
+
+def test_staff_withdraw_a_published_idea_with_a_reason_the_author_and_voters_are_told(
+    staff, django_capture_on_commit_callbacks
+):
+    idea = with_status("planned")
+    voter = MemberFactory()
+    services.cast_vote(member=voter, idea=idea)
+    with pytest.raises(ValidationError):
+        services.withdraw_idea(idea=idea, by=staff, reason="  ")  # staff must say why
+    assert fresh(idea).status.slug == "planned"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_idea(idea=idea, by=staff, reason="A duplicate of the roaming idea on the Mobile board.")
+    assert fresh(idea).status.slug == "withdrawn"
+    told = set(Notification.objects.filter(key__startswith="idea-status:").values_list("recipient_id", flat=True))
+    assert told == {idea.author_id, voter.pk}
+    assert "duplicate of the roaming idea" in Notification.objects.filter(recipient=voter).get().body
+    with pytest.raises(NotAllowed, match="cannot be withdrawn"):
+        services.withdraw_idea(idea=fresh(idea), by=staff, reason="Again, please.")
+
+
+def test_a_withdrawn_idea_is_closed_for_comments(member):
+    idea = IdeaFactory(author=member)
+    services.withdraw_idea(idea=idea, by=member)
+    with pytest.raises(NotAllowed, match="Comments are closed"):
+        services.add_comment(idea=fresh(idea), author=MemberFactory(), body="Still here?")
 
 
 # --- Votes ------------------------------------------------------------------------------------

@@ -312,7 +312,9 @@ def test_xss_in_comments_and_staff_responses_is_rendered_clean(client, board, id
 
     services.add_comment(idea=idea, author=MemberFactory(), body=XSS)
     staff = StaffFactory()
-    services.change_status(idea=idea, to=Status.by_slug("shipped"), response=XSS, by=staff)
+    services.change_status(idea=idea, to=Status.by_slug("planned"), response=XSS, by=staff)
+    # The latest response is the official one; earlier ones stay in the status history.
+    services.change_status(idea=idea, to=Status.by_slug("shipped"), response=XSS + " (shipped)", by=staff)
     html = client.get(idea.get_absolute_url()).content.decode()
     for start in ('class="prose comment-text">', 'class="prose timeline-text">'):
         assert_harmless(between(html, start))
@@ -707,3 +709,22 @@ def test_the_ideas_link_leads_to_the_board_index_or_says_there_is_none(client, b
     assert response.status_code == 302 and response["Location"] == board.url
     board.unpublish()
     assert client.get(reverse("idea_boards")).status_code == 404
+
+
+def test_the_official_response_is_shown_once_not_again_in_the_history(client, idea):
+    staff = StaffFactory()
+    services.change_status(idea=idea, to=status("planned"), response="Planned for **spring**.", by=staff)
+    services.change_status(
+        idea=Idea.objects.get(pk=idea.pk), to=status("in-progress"), response="The team started today.", by=staff
+    )
+    html = client.get(idea.get_absolute_url()).text
+    assert html.count("The team started today.") == 1  # the official response, above
+    assert html.count("Planned for <strong>spring</strong>.") == 1  # an earlier answer, in the history
+
+
+def test_a_withdrawn_idea_says_so_and_offers_no_comment_form(member_client, member, idea):
+    services.withdraw_idea(idea=idea, by=idea.author, reason="")
+    html = member_client.get(idea.get_absolute_url()).text
+    assert "closed for votes and comments" in html
+    assert "Comments are closed on this idea." in html
+    assert 'action="/idea/%s/comment/"' % idea.pk not in html

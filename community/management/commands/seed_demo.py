@@ -79,6 +79,7 @@ REGIONS = [
 ]
 LANGUAGES = ["nb", "nb", "da", "sv", "nl", "en"]
 
+UNREAD_KEPT = 4  # unread notifications a demo customer is left with
 seeders = []  # other apps append callables(*, stdout, rng) -> None
 
 
@@ -125,12 +126,24 @@ class Command(BaseCommand):
         autodiscover_modules("demo")
         for seed in seeders:
             seed(stdout=self.stdout, rng=rng)
+        self.settle_notifications()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
         )
         self.stdout.write(f"  admin (staff, superuser):  {admin.email} / {DEMO_PASSWORD}")
         self.stdout.write(f"  staff (Billing):           {STAFF[0][0]} / {DEMO_PASSWORD}")
         self.stdout.write(f"  customer:                  kari0@example.com / {DEMO_PASSWORD}")
+
+    def settle_notifications(self, keep: int = UNREAD_KEPT):
+        """A returning member has read most of what happened: seeding told every voter about every
+        status change, so leave each demo customer only their few newest notifications unread."""
+        from community.services import mark_notifications_read
+
+        for member in Member.objects.filter(is_staff=False, notifications__read_at__isnull=True).distinct():
+            older = member.notifications.filter(read_at__isnull=True).order_by("-created_at", "-id")[keep:]
+            ids = list(older.values_list("pk", flat=True))
+            if ids:
+                mark_notifications_read(member, ids=ids)
 
     def home_page(self):
         if HomePage.objects.exists():
