@@ -2,11 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 8000
+export PORT ?= 8000
 # Dev mode by default for `make run`; production sets DEBUG=false and SECRET_KEY itself.
 export DEBUG ?= true
 
-.PHONY: run test install lint format migrate demo serve worker check-deploy clean messages catalogues
+.PHONY: run test install lint format migrate demo serve worker check-deploy production-check clean messages catalogues
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ format: install
 
 check-deploy: install
 	bash scripts/check-deploy.sh
+
+## make production-check: the README's production section against PostgreSQL + Redis on 127.0.0.1
+production-check: install
+	bash scripts/production-check.sh
 
 clean:
 	rm -rf $(VENV) staticfiles var/test*.sqlite3*

@@ -3,7 +3,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
+
+from community.inputs import check_name
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -28,5 +31,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not user.username:
             user.username = user.make_username(user.email)
         if not user.display_name:
-            user.display_name = (data.get("name") or "")[:60]
+            try:
+                user.display_name = check_name(data.get("name") or "")[:60]
+            except ValidationError:  # the provider's name has line breaks: start without one
+                user.display_name = ""
         return user

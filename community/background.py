@@ -1,4 +1,4 @@
-"""Background work through Django's Tasks API, with what the API lacks: enqueue on commit,
+"""Background work through Django's Tasks API, with what the API lacks: enqueue with the write,
 retries with backoff, and failures recorded for staff.
 
     @retrying_task(queue_name="email")
@@ -31,8 +31,36 @@ def backoff(attempt: int) -> timedelta:
 
 
 def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
-    """Enqueue once the surrounding transaction commits; never for a write that rolled back."""
-    transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs), robust=True)
+    """Enqueue with the surrounding transaction's write; never for a write that rolled back.
+
+    With the database queue the task row is written now, in a savepoint of the same
+    transaction, so it commits (or rolls back) with the write. Other queues (immediate runs the
+    task at once) are called after the commit. Either way a failed enqueue leaves a FailedTask
+    that staff can see and run again, instead of a lost notification.
+    """
+    if _queues_in_database(task_obj) and transaction.get_connection().in_atomic_block:
+        _enqueue_or_record(task_obj, args, kwargs, savepoint=True)
+    else:
+        transaction.on_commit(lambda: _enqueue_or_record(task_obj, args, kwargs), robust=True)
+
+
+def _queues_in_database(task_obj) -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_obj.get_backend(), DatabaseBackend)
+
+
+def _enqueue_or_record(task_obj, args, kwargs, *, savepoint: bool = False) -> None:
+    try:
+        if savepoint:
+            # A failed insert rolls back to here, not the whole write.
+            with transaction.atomic():
+                task_obj.enqueue(*args, **kwargs)
+        else:
+            task_obj.enqueue(*args, **kwargs)
+    except Exception as exc:
+        logger.exception("Could not enqueue %s; recorded for staff to run again", task_obj.name)
+        save_failure(task_obj, args, kwargs, 0, exc)
 
 
 def retrying_task(*, queue_name: str = "default", priority: int = 0, max_attempts: int | None = None):
@@ -62,9 +90,14 @@ def retrying_task(*, queue_name: str = "default", priority: int = 0, max_attempt
 
 
 def record_failure(runner, args, kwargs, attempts, exc) -> None:
+    logger.error("%s failed for good after %s attempts: %s", runner.name, attempts, exc)
+    save_failure(runner, args, kwargs, attempts, exc)
+
+
+def save_failure(runner, args, kwargs, attempts, exc) -> None:
+    """A FailedTask row (attempts 0: it could not even be enqueued)."""
     from community.models import FailedTask
 
-    logger.error("%s failed for good after %s attempts: %s", runner.name, attempts, exc)
     FailedTask.objects.create(
         task_path=runner.module_path,
         arguments={"args": list(args), "kwargs": kwargs},

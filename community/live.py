@@ -13,6 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from community.inputs import parse_id
+
 logger = logging.getLogger(__name__)
 
 
@@ -70,13 +72,24 @@ def register_topic(name: str, *, authorize: Callable, snapshot: Callable) -> Non
     _topics[name] = Topic(name, authorize, snapshot)
 
 
-def resolve(member, topic: str):
-    """Return (group name, snapshot events) if the member may watch topic, else None."""
-    name, _, ident = topic.partition(".")
-    handler = _topics.get(name)
-    if handler is None or not ident.isdigit() or len(ident) > 18:
+def parse_topic(topic) -> tuple[str, int] | None:
+    """("idea", 12) from "idea.12"; None for anything that is not a name, a dot and an id
+    (a number, "idea.²", "idea.99999999999999999999")."""
+    if not isinstance(topic, str) or len(topic) > 100:
         return None
-    ident = int(ident)
+    name, dot, ident = topic.partition(".")
+    ident = parse_id(ident) if dot else None
+    return (name, ident) if name and ident is not None else None
+
+
+def resolve(member, topic):
+    """Return (group name, snapshot events) if the member may watch topic, else None: unknown,
+    forbidden and malformed topics alike, so an answer never hints that a hidden thing exists."""
+    parsed = parse_topic(topic)
+    handler = _topics.get(parsed[0]) if parsed else None
+    if handler is None:
+        return None
+    name, ident = parsed
     if not handler.authorize(member, ident):
         return None
     return f"{name}.{ident}", handler.snapshot(member, ident)

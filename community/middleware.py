@@ -1,14 +1,14 @@
-"""Request middleware: member language, the admin's relaxed CSP, MFA for staff, passed page passwords."""
+"""Request middleware: member language, the admin's relaxed CSP, admins for staff, MFA for staff,
+passed page passwords."""
 
-from allauth.mfa.models import Authenticator
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from community import languages
+from community import languages, rules
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
@@ -42,6 +42,32 @@ class AdminAwareCSPMiddleware(CSPMiddleware):
         return parts
 
 
+class AdminsAreForStaffMiddleware:
+    """A signed-in customer who opens an admin gets a page saying it is for staff. Left to the
+    admins, each sends them to the login page, which sends a signed-in member straight back:
+    an endless redirect."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and request.path.startswith(ADMIN_PREFIXES)
+            and not may_enter_admin(user, request)
+        ):
+            return render(request, "community/staff_only.html", status=403)
+        return self.get_response(request)
+
+
+def may_enter_admin(user, request) -> bool:
+    """What each admin itself requires: Wagtail's access permission, Django's staff flag."""
+    if request.path.startswith("/admin/"):
+        return user.has_perm("wagtailadmin.access_admin")
+    return user.is_active and user.is_staff
+
+
 class StaffMFAMiddleware:
     """Staff must set up TOTP before they can use anything but their account pages."""
 
@@ -51,14 +77,7 @@ class StaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            settings.STAFF_MFA_REQUIRED
-            and user.is_authenticated
-            and user.is_staff
-            and not request.path.startswith(self.allowed_prefixes)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if not request.path.startswith(self.allowed_prefixes) and rules.needs_mfa_setup(request.user):
             messages.warning(
                 request, _("Staff accounts need two-factor authentication. Set it up to continue.")
             )

@@ -96,6 +96,23 @@ class Member(AbstractUser):
             return self.display_name
         return str(_("Member %(number)s") % {"number": self.pk or ""}).strip()
 
+    # Wagtail's admin (page history, sidebar, locks) and Django's show get_full_name(), falling
+    # back to the generated username ("m-70bf2c87..."); people know each other by public name.
+    def get_full_name(self) -> str:
+        return self.public_name
+
+    def get_short_name(self) -> str:
+        return self.public_name
+
+    def save(self, *args, **kwargs):
+        # first_name is otherwise unused: it mirrors display_name because Wagtail's sidebar shows
+        # first_name, else the username, and calls neither method above.
+        self.first_name = self.display_name[:150]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "first_name"}
+        super().save(*args, **kwargs)
+
     @cached_property
     def is_verified(self) -> bool:
         from allauth.account.models import EmailAddress

@@ -45,3 +45,16 @@ def rule(why_not):
 
     predicate.__doc__ = check.__doc__ = why_not.__doc__
     return predicate, check
+
+
+def needs_mfa_setup(user) -> bool:
+    """Staff without TOTP, where STAFF_MFA_REQUIRED: no staff powers until they set it up, on
+    any path (pages, admins, the websocket)."""
+    from allauth.mfa.models import Authenticator
+    from django.conf import settings
+
+    return bool(
+        settings.STAFF_MFA_REQUIRED
+        and is_staff(user)
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from community import events, languages, tasks
 from community.background import enqueue_on_commit
+from community.inputs import check_name
 from community.live import after_commit
 from community.models import Member, Notification
 from community.rules import NotAllowed  # noqa: F401  (services raise it; callers import it here)
@@ -110,6 +111,20 @@ def grant_staff(member: Member, *, teams: Iterable = ()) -> Member:
     return member
 
 
+def revoke_staff(member: Member) -> Member:
+    """Make a staff member a customer again: no flag, no admin group, no teams, no superuser
+    (which would keep every staff power without the flag)."""
+    from django.contrib.auth.models import Group
+
+    with transaction.atomic():
+        member.is_staff = False
+        member.is_superuser = False
+        member.save(update_fields=["is_staff", "is_superuser"])
+        member.groups.remove(*Group.objects.filter(name=STAFF_GROUP))
+        member.teams.clear()
+    return member
+
+
 PROFILE_FIELDS = ("display_name", "preferred_language", "reading_languages", "email_delivery")
 
 
@@ -118,6 +133,9 @@ def update_profile(member: Member, **changes) -> Member:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise NotAllowed(translation.gettext("You cannot change these fields yourself."))
+    if "display_name" in changes:
+        # Refused here too, not only in the forms: a name with CR/LF breaks every e-mail header.
+        changes["display_name"] = check_name(changes["display_name"])
     for field, value in changes.items():
         setattr(member, field, value)
     member.full_clean(exclude=["password", "username", "email"])

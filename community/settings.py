@@ -58,7 +58,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 if not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is not set: set it to the site's host name(s), comma-separated.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+PORT = _int("PORT", 8000)
+# In development the site is where `make run` serves it, so links in e-mails work on any PORT.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}" if DEBUG else "")
 if not SITE_URL:
     SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -118,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.middleware.AdminsAreForStaffMiddleware",
     "community.middleware.StaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -198,6 +201,9 @@ TASKS = {
     }
 }
 TASK_MAX_ATTEMPTS = _int("TASK_MAX_ATTEMPTS", 5)
+# The operator states that the site runs as one process (one worker, tasks in the request):
+# then the in-memory channel layer and immediate tasks are fine (see community/checks.py).
+SINGLE_PROCESS = _bool("SINGLE_PROCESS", False)
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -309,11 +315,15 @@ SERVESTATIC_USE_FINDERS = DEBUG
 SERVESTATIC_AUTOREFRESH = DEBUG
 
 # --- Wagtail ---------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Cocreate")
+SITE_NAME = env.str("SITE_NAME", default="Cocreate")
+WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+# No Gravatar: it sends a hash of each member's e-mail to a third party and shows a broken image
+# where gravatar.com cannot be reached. Wagtail then shows its built-in default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- REST API --------------------------------------------------------------------------------

@@ -25,7 +25,19 @@ def unreachable_database(exc) -> str:
 
 
 def check_database():
-    """Fail fast when the database cannot be reached (the ASGI app calls this at import)."""
+    """Fail fast when the database cannot be reached (the ASGI app calls this at import).
+
+    `uvicorn --workers N` imports the app inside a running event loop, where Django refuses
+    database calls (SynchronousOnlyOperation). The check runs in a thread of its own, with a
+    connection of its own, and its ConfigError is raised again here.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cocreate-startup") as pool:
+        pool.submit(_connect_once).result()
+
+
+def _connect_once():
     from django.db import OperationalError, connection
 
     try:

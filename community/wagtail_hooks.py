@@ -1,10 +1,12 @@
 """Staff tools in the Wagtail admin: members (customer attributes), teams, failed tasks."""
 
+from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from community.forms import CustomerForm
 from community.models import FailedTask, Member, Team
 
 
@@ -22,6 +24,9 @@ class CustomerViewSet(ModelViewSet):
     search_fields = ["email", "display_name"]
     add_to_admin_menu = False
     inspect_view_enabled = True
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(self.model, form=CustomerForm, fields=self.form_fields)
 
 
 class TeamViewSet(ModelViewSet):

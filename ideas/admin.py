@@ -4,21 +4,9 @@ the Wagtail admin (wagtail_hooks.py); writes that have rules go through ideas.se
 from django import forms
 from django.contrib import admin
 
+from community.admin import ReadOnlyAdmin
 from ideas import services
 from ideas.models import DEFAULT_SLUGS, Comment, Idea, IdeaTag, Status, StatusChange, Vote
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services: counters and notifications depend on them, so no hand edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class IdeaForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs lint and the test suite. In CI (CI=true) the suite runs twice: on SQLite with the
-# in-memory layers, then on PostgreSQL + Redis at 127.0.0.1, and nothing may be skipped.
+# Runs lint and the test suite. In CI (CI=true) it also starts the site as the README's
+# production section says, and the suite runs twice: on SQLite with the in-memory layers, then
+# on PostgreSQL + Redis at 127.0.0.1, and nothing may be skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -22,6 +23,8 @@ if [ "${CI:-}" = "true" ]; then
   bash scripts/ci-services.sh
   echo "== production settings: manage.py check --deploy"
   bash scripts/check-deploy.sh
+  echo "== the README's production section, as written: two ASGI workers on PostgreSQL + Redis"
+  bash scripts/production-check.sh
   echo "== tests on SQLite, in-memory channel layer and cache (PostgreSQL-only tests run next)"
   $BIN/pytest -m "not postgres" "$@"
   echo "== tests on PostgreSQL + Redis"

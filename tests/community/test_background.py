@@ -1,11 +1,12 @@
-"""Tasks: enqueued after commit, retried with backoff, recorded for staff when they give up."""
+"""Tasks: enqueued with the write, retried with backoff, recorded for staff when they give up."""
 
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.test import override_settings
 
 from community import background
-from community.models import FailedTask
+from community.models import FailedTask, Notification
 from community.tasks import send_notification_email
 from tests.factories import NotificationFactory
 
@@ -95,3 +96,58 @@ def test_a_failed_send_is_retried_and_sent_once(monkeypatch):
     assert len(mail.outbox) == 1
     n.refresh_from_db()
     assert n.emailed_at is not None
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
+
+
+def queued_rows():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=flaky.module_path).count()
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_with_the_database_queue_the_task_row_commits_with_the_write():
+    with transaction.atomic():
+        background.enqueue_on_commit(flaky, 0)
+        assert queued_rows() == 1  # written in the write's own transaction, not after it
+    assert queued_rows() == 1
+    assert calls == []  # a worker runs it, not the request
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_with_the_database_queue_a_rolled_back_write_leaves_no_task():
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            background.enqueue_on_commit(flaky, 0)
+            raise RuntimeError
+    assert queued_rows() == 0
+
+
+def fail_to_enqueue(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr(type(flaky.get_backend()), "enqueue", refuse)
+
+
+@pytest.mark.parametrize("tasks", [DATABASE_QUEUE, None], ids=["database", "immediate"])
+def test_a_failed_enqueue_is_recorded_for_staff_and_the_write_still_commits(monkeypatch, settings, tasks):
+    if tasks:
+        settings.TASKS = tasks
+    fail_to_enqueue(monkeypatch)
+    with transaction.atomic():
+        n = NotificationFactory()
+        background.enqueue_on_commit(flaky, 0)
+    assert Notification.objects.filter(pk=n.pk).exists()
+    failed = FailedTask.objects.get()
+    assert failed.task_path == flaky.module_path
+    assert failed.arguments == {"args": [0], "kwargs": {}}
+    assert (failed.attempts, failed.resolved) == (0, False)
+    assert "queue unreachable" in failed.error
+    monkeypatch.undo()
+    if tasks:
+        settings.TASKS = tasks
+    background.rerun(failed)
+    assert calls == [] if tasks else calls == [1]

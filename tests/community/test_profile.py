@@ -1,7 +1,9 @@
 """The member profile: what members may change, and what only staff may."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from community import services
 from community.models import Member
 from tests.factories import TeamFactory
 
@@ -92,3 +94,74 @@ def test_new_member_is_created_with_a_generated_username():
     assert m.username.startswith("m-")
     # Never derived from the e-mail address, which often holds a full name.
     assert m.public_name == f"Member {m.pk}"
+
+
+BROKEN_NAMES = ["Kari\r\nBcc: all@example.com", "Kari\nN.", "Kari\x00", "Kari\x1b[31m"]
+
+
+@pytest.mark.parametrize("name", BROKEN_NAMES)
+def test_a_name_with_control_characters_is_refused_and_the_text_kept(member_client, member, name):
+    response = member_client.post(
+        "/members/me/", {"display_name": name, "preferred_language": "en", "email_delivery": "instant"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["display_name"]  # NUL is already refused by Django's own validator
+    if "\x00" not in name:
+        assert "cannot contain line breaks or control characters" in response.content.decode()
+    assert form["display_name"].value() == name
+    member.refresh_from_db()
+    assert member.display_name != name
+
+
+@pytest.mark.parametrize("name", BROKEN_NAMES)
+def test_the_profile_service_refuses_control_characters(member, name):
+    with pytest.raises(ValidationError):
+        services.update_profile(member, display_name=name)
+    member.refresh_from_db()
+    assert member.display_name != name
+
+
+def test_the_profile_service_stores_a_clean_name(member):
+    services.update_profile(member, display_name="  Kari \u202e N.  ")
+    member.refresh_from_db()
+    assert member.display_name == "Kari N."
+
+
+def test_sign_up_refuses_a_name_with_a_line_break(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "astrid@example.com",
+            "password1": "a-Strong-passw0rd-42",
+            "password2": "a-Strong-passw0rd-42",
+            "display_name": "Astrid\r\nBcc: all@example.com",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot contain line breaks or control characters" in response.content.decode()
+    assert "Bcc: all@example.com" in response.content.decode()
+    assert not Member.objects.filter(email="astrid@example.com").exists()
+
+
+def test_staff_cannot_give_a_customer_a_name_with_a_line_break(staff_client, member, staff):
+    staff.is_superuser = True
+    staff.save()
+    response = staff_client.post(
+        f"/admin/customers/edit/{member.pk}/",
+        {"display_name": "Kari\r\nN.", "plan": "tv", "region": "", "preferred_language": "en"},
+    )
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert member.display_name != "Kari\r\nN."
+
+
+@pytest.mark.parametrize(("given", "kept"), [("Kari Nordmann", "Kari Nordmann"), ("Kari\r\nBcc: x", "")])
+def test_a_name_from_single_sign_on_is_kept_only_if_it_is_one_line(given, kept):
+    from types import SimpleNamespace
+
+    from community.adapters import SocialAccountAdapter
+
+    login = SimpleNamespace(user=Member())
+    user = SocialAccountAdapter().populate_user(None, login, {"email": "k@example.com", "name": given})
+    assert user.display_name == kept

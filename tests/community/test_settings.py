@@ -20,12 +20,28 @@ CLEARED = {
 }
 
 
-def run_manage(*args, **env_overrides):
+def run_python(*args, **env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update({"DJANGO_SETTINGS_MODULE": "community.settings", **env_overrides})
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def run_manage(*args, **env_overrides):
+    return run_python("manage.py", *args, **env_overrides)
+
+
+# What `uvicorn --workers N` does in each worker: import the app inside a running event loop.
+IMPORT_IN_EVENT_LOOP = """
+import asyncio
+
+async def main():
+    from community.asgi import application
+    print("loaded", type(application).__name__)
+
+asyncio.run(main())
+"""
 
 
 @pytest.mark.parametrize(
@@ -58,17 +74,51 @@ def test_unreachable_database_stops_with_one_line():
     assert "not reachable" in lines[0] and "DATABASE_URL" in lines[0]
 
 
+def test_the_asgi_app_loads_inside_a_running_event_loop(tmp_path):
+    result = run_python(
+        "-c", IMPORT_IN_EVENT_LOOP, DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "loaded ProtocolTypeRouter" in result.stdout
+
+
+def test_an_unreachable_database_stops_the_asgi_app_with_one_line():
+    result = run_python(
+        "-c", IMPORT_IN_EVENT_LOOP, DEBUG="true", DATABASE_URL="postgres://nobody@127.0.0.1:1/nowhere"
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Cocreate cannot start: the database") and "DATABASE_URL" in lines[0]
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 64 + "-production-like",
+    "ALLOWED_HOSTS": "community.example.com",
+}
+
+
 def test_production_settings_pass_the_deploy_checklist():
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="false",
-        SECRET_KEY="k" * 64 + "-production-like",
-        ALLOWED_HOSTS="community.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        TASKS_BACKEND="database",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_checklist_names_what_several_workers_need():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode != 0
+    assert "cocreate.W001" in result.stderr and "REDIS_URL" in result.stderr
+    assert "cocreate.W002" in result.stderr and "TASKS_BACKEND=database" in result.stderr
+    stated = run_manage("check", "--deploy", "--fail-level", "WARNING", SINGLE_PROCESS="true", **PRODUCTION)
+    assert stated.returncode == 0, stated.stdout + stated.stderr
 
 
 def test_production_settings_are_strict():

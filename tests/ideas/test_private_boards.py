@@ -165,3 +165,39 @@ def test_unpublishing_or_restricting_a_board_takes_effect_at_once(client):
     assert client.get(url).status_code == 200
     board.unpublish()
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_the_socket_honours_a_board_password_given_in_the_same_browser(client):
+    from channels.db import database_sync_to_async
+    from django.conf import settings
+
+    from tests.community.test_live import connect
+
+    def setup():
+        board = make_board()
+        restriction = PageViewRestriction.objects.create(
+            page=board, restriction_type=PageViewRestriction.PASSWORD, password="letmein"
+        )
+        return restriction, planned_idea(board)
+
+    restriction, idea = await database_sync_to_async(setup)()
+
+    async def subscribe():
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+        ws, connected = await connect(cookie)
+        assert connected
+        await ws.send_json_to({"subscribe": [f"idea.{idea.pk}"]})
+        answered = not await ws.receive_nothing(timeout=0.3)
+        await ws.disconnect()
+        return answered
+
+    def give_password():
+        url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, idea.board_id])
+        assert client.post(url, {"password": "letmein", "return_url": "/"}).status_code == 302
+
+    await database_sync_to_async(lambda: client.session)()  # the test client makes a session and its cookie
+    assert await subscribe() is False
+    await database_sync_to_async(give_password)()
+    assert await subscribe() is True

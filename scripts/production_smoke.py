@@ -1,0 +1,80 @@
+"""Smoke test of a running production server, as a browser behind the TLS proxy would see it:
+/healthz, a public page, and a websocket subscription to a public idea that gets its snapshot.
+
+    python scripts/production_smoke.py http://127.0.0.1:8123 community.example.com
+
+Exit status 0 when every check passes; otherwise the first failure on stderr, status 1.
+"""
+
+import json
+import re
+import sys
+import urllib.error
+import urllib.request
+
+from websockets.sync.client import connect
+
+
+def fail(message: str):
+    sys.exit(f"production check failed: {message}")
+
+
+def get(base: str, host: str, path: str) -> tuple[int, str]:
+    # As the proxy forwards it: the public host name, and HTTPS (else Django redirects to it).
+    request = urllib.request.Request(  # noqa: S310 (main() accepts only http:// bases)
+        base + path,
+        headers={"Host": host, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+
+
+def check_health(base: str, host: str) -> None:
+    status, body = get(base, host, "/healthz")
+    if status != 200:
+        fail(f"/healthz answered {status}: {body[:500]}")
+    print(f"ok: /healthz 200 {body.strip()}")
+
+
+def find_public_idea(base: str, host: str) -> int:
+    """An idea an anonymous visitor sees: linked from the home page, and its page answers 200."""
+    status, home = get(base, host, "/")
+    if status != 200:
+        fail(f"the home page answered {status}: {home[:500]}")
+    ids = re.findall(r'href="/idea/(\d+)[-/]', home)
+    if not ids:
+        fail("the home page links no idea (was the demo data seeded?)")
+    idea_id = int(ids[0])
+    status, page = get(base, host, f"/idea/{idea_id}/")
+    if status != 200:
+        fail(f"/idea/{idea_id}/ answered {status}: {page[:500]}")
+    print(f"ok: home page and /idea/{idea_id}/ 200")
+    return idea_id
+
+
+def check_websocket(base: str, host: str, idea_id: int) -> None:
+    uri = base.replace("http", "ws", 1) + "/ws/live/"
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    with connect(uri, origin=f"https://{host}", additional_headers=headers, open_timeout=20) as ws:
+        ws.send(json.dumps({"subscribe": [f"idea.{idea_id}"]}))
+        try:
+            snapshot = json.loads(ws.recv(timeout=20))
+        except TimeoutError:
+            fail(f"no snapshot for idea.{idea_id} within 20 s")
+    if snapshot.get("type") != "idea" or snapshot.get("id") != idea_id or "version" not in snapshot:
+        fail(f"unexpected answer to the subscription: {snapshot}")
+    print(f"ok: websocket snapshot of idea.{idea_id} (version {snapshot['version']})")
+
+
+def main(base: str, host: str) -> None:
+    if not base.startswith("http://"):
+        fail(f"the server's base URL must start with http://, not {base!r}")
+    check_health(base, host)
+    check_websocket(base, host, find_public_idea(base, host))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
