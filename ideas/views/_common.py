@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from community.services import NotAllowed
 from ideas import queries, rules
@@ -74,34 +74,37 @@ def _field_for(error: ValidationError) -> str:
     return "title" if getattr(error, "code", None) == "title" else "body"
 
 
-def idea_action(view):
-    """A POST on an idea: 404 for unknown or hidden ids, login for visitors, a rendered 403 when
-    a rule refuses (services raise NotAllowed)."""
+def idea_page(check=None, *, methods=("POST",)):
+    """A view about one idea: 404 for unknown or hidden ids, login for visitors, and a rendered
+    403 with the rule's own words when `check` (a rules.check_*) or the service refuses."""
 
-    @require_POST
-    @wraps(view)
-    def wrapper(request, pk):
-        idea = _visible_idea(request, pk)
-        if not request.user.is_authenticated:
-            return redirect(_login_url(idea.get_absolute_url()))
-        try:
-            return view(request, idea)
-        except NotAllowed as refusal:
-            return _forbidden(request, str(refusal), idea)
+    def decorate(view):
+        @require_http_methods(list(methods))
+        @wraps(view)
+        def wrapper(request, pk):
+            idea = _visible_idea(request, pk)
+            if not request.user.is_authenticated:
+                back = request.get_full_path() if request.method == "GET" else idea.get_absolute_url()
+                return redirect(_login_url(back))
+            try:
+                if check is not None:
+                    check(request.user, idea)
+                return view(request, idea)
+            except NotAllowed as refusal:
+                return _forbidden(request, str(refusal), idea)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+# A POST on an idea that its service checks.
+idea_action = idea_page()
 
 
 def staff_action(view):
-    """An idea_action only staff may take; customers get a 403 before any form is read."""
-
-    @idea_action
-    @wraps(view)
-    def wrapper(request, idea):
-        rules.check_can_moderate(request.user)
-        return view(request, idea)
-
-    return wrapper
+    """A POST on an idea only staff may make; customers get a 403 before any form is read."""
+    return idea_page(lambda user, _idea: rules.check_can_moderate(user))(view)
 
 
 # --- Boards ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ideas.views._common import (
     _visible_idea,
     _wants_json,
     idea_action,
+    idea_page,
 )
 
 # --- The idea page --------------------------------------------------------------------------
@@ -271,15 +272,8 @@ def delete_comment(request, pk):
 # --- Editing and withdrawing ----------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def edit_idea(request, pk):
-    idea = _visible_idea(request, pk)
-    if not request.user.is_authenticated:
-        return redirect(_login_url(request.get_full_path()))
-    try:
-        rules.check_can_edit_idea(request.user, idea)
-    except NotAllowed as refusal:
-        return _forbidden(request, str(refusal), idea)
+@idea_page(rules.check_can_edit_idea, methods=("GET", "POST"))
+def edit_idea(request, idea):
     if request.method == "POST":
         form = IdeaForm(request.POST, board=idea.board)
         if form.is_valid():
@@ -295,8 +289,6 @@ def edit_idea(request, pk):
                 )
             except ValidationError as error:
                 form.add_error(_field_for(error), error)
-            except NotAllowed as refusal:
-                return _forbidden(request, str(refusal), idea)
             else:
                 messages.success(request, _("Your changes are saved."))
                 _tell_masked(request, edited.masked)
@@ -313,24 +305,15 @@ def edit_idea(request, pk):
     return render(request, "ideas/idea_form.html", {"board": idea.board, "form": form, "idea": idea})
 
 
-@require_http_methods(["GET", "POST"])
-def withdraw(request, pk):
-    """GET asks for confirmation (and an optional reason); POST withdraws."""
-    idea = _visible_idea(request, pk)
-    if not request.user.is_authenticated:
-        return redirect(_login_url(request.get_full_path()))
-    try:
-        rules.check_can_withdraw(request.user, idea)
-    except NotAllowed as refusal:
-        return _forbidden(request, str(refusal), idea)
+@idea_page(rules.check_can_withdraw, methods=("GET", "POST"))
+def withdraw(request, idea):
+    """GET asks for confirmation (and a reason); POST withdraws."""
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_idea(idea=idea, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error("reason", error)
-        except NotAllowed as refusal:
-            return _forbidden(request, str(refusal), idea)
         else:
             if request.user.pk == idea.author_id:
                 messages.success(request, _("Your idea is withdrawn. The people who voted for it are told."))
