@@ -1,5 +1,8 @@
 """Live events for ideas: the whole visible state of an idea, with its version."""
 
+from django.conf import settings
+from django.utils import translation
+
 from community.live import publish, register_topic
 from ideas import rules
 from ideas.models import Idea
@@ -12,10 +15,25 @@ def idea_state(idea: Idea) -> dict:
         "version": idea.version,
         "votes": idea.vote_count,
         "comments": idea.comment_count,
-        "status": {"slug": idea.status.slug, "label": idea.status.label, "color": idea.status.color},
+        "status": {
+            "slug": idea.status.slug,
+            "label": idea.status.label,
+            "labels": status_labels(idea.status),
+            "color": idea.status.color,
+        },
         "votable": idea.status.allows_votes,
         "merged_into": idea.merged_into.get_absolute_url() if idea.merged_into_id else None,
     }
+
+
+def status_labels(status) -> dict[str, str]:
+    """The status's name in every language of the site: one event goes to every socket watching
+    the idea, whatever language each page is in (live.js picks the page's)."""
+    labels = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels[code] = str(status.label)
+    return labels
 
 
 def _load(idea_id: int) -> Idea | None:

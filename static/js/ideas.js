@@ -222,7 +222,9 @@
           if (notice) notice.hidden = false;
         }
         badge.className = "status status-" + slug;
-        badge.textContent = message.status.label;
+        // Events serve every page's language: take the label in this page's.
+        var labels = message.status.labels || {};
+        badge.textContent = labels[document.documentElement.lang] || message.status.label;
         badge.setAttribute("data-status-color", message.status.color);
       });
       paintStatuses(root);

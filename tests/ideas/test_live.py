@@ -148,3 +148,14 @@ async def test_a_repeated_vote_sends_no_event(client):
     assert await database_sync_to_async(services.cast_vote)(member=voter, idea=idea) is False
     assert await ws.receive_nothing(timeout=0.3)
     await ws.disconnect()
+
+
+@pytest.mark.django_db
+def test_an_idea_event_names_its_status_in_every_language_of_the_site():
+    """One event reaches pages in five languages; each page shows the status in its own."""
+    from ideas.events import idea_state
+
+    state = idea_state(IdeaFactory(status=idea_status("planned")))
+    assert state["status"]["labels"] == {
+        "en": "Planned", "nb": "Planlagt", "da": "Planlagt", "sv": "Planerad", "nl": "Gepland"
+    }
