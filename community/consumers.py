@@ -43,7 +43,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = set()
         self.topics = {}  # topic -> its group, resolved again (rules and snapshot) on a resync
         self.layer_ok = True  # False once a join or receive failed: resync when it is back
-        self.epoch = live.current_epoch()
+        self.epoch = live.current_epoch(self.channel_layer)
         self.joined_at = time.monotonic()
         # Staff who still owe their TOTP are anonymous here, as every page but their account
         # pages refuses them: the socket serves what any visitor sees and nothing more, and

@@ -133,8 +133,8 @@ class _EpochState:
 _epoch = _EpochState()
 
 
-def current_epoch() -> int:
-    return _epoch.value
+def current_epoch(layer) -> int:
+    return _epoch.value if hasattr(layer, "connection") else 0
 
 
 async def layer_epoch(layer) -> int | None:
