@@ -4,12 +4,9 @@ They need PostgreSQL (a database that started processes share) and `redis-server
 on its PostgreSQL + Redis leg and deselects them (-m "not faults") from the SQLite one.
 """
 
-import socket
-import threading
-
 import pytest
 
-from tests.faults.tools import RedisServer, TcpProxy, free_port, point_redis_at
+from tests.faults.tools import RedisServer, SilentServer, TcpProxy, free_port, point_redis_at
 from tests.postgres import require_postgresql
 
 
@@ -28,26 +25,10 @@ def dead_redis(settings):
 @pytest.fixture
 def silent_redis(settings):
     """A Redis that accepts connections and never answers (overloaded, or a network half gone)."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    held, stop = [], threading.Event()
-
-    def accept():
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    point_redis_at(settings, f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
+    server = SilentServer()
+    point_redis_at(settings, server.url)
     yield
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
+    server.stop()
 
 
 @pytest.fixture

@@ -56,6 +56,32 @@ def point_redis_at(settings, url: str) -> None:
     settings.CACHES, settings.CHANNEL_LAYERS = redis_settings(url)
 
 
+class SilentServer:
+    """Accepts connections and never answers: an overloaded Redis, or a network half gone."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/0"
+        self.held, self.stopped = [], threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        self.listener.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                self.held.append(self.listener.accept()[0])
+            except OSError:
+                continue
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join()
+        for conn in self.held:
+            conn.close()
+        self.listener.close()
+
+
 class RedisServer:
     """A private redis-server on a free port, without persistence: a restart loses its data."""
 
