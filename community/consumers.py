@@ -137,7 +137,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(event["message"])
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", ()):
+        for group in list(getattr(self, "groups_joined", ())):
             try:
                 await asyncio.wait_for(self.channel_layer.group_discard(group, self.channel_name), LAYER_TIMEOUT)
             except Exception:  # the layer is down: its groups expire there on their own
@@ -191,14 +191,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._resync(epoch)
         elif time.monotonic() - self.joined_at > REJOIN_EVERY:  # before the layer expires them
             self.joined_at = time.monotonic()
-            for group in self.groups_joined:
+            for group in list(self.groups_joined):  # a subscribe may add one meanwhile
                 await self._add_to_group(group)
 
     async def _resync(self, epoch):
         """Join every group again and send each topic's current state; a topic the member may
         no longer see is left. Anything failing leaves layer_ok False: the next round retries."""
         self.layer_ok, self.epoch, self.joined_at = True, epoch, time.monotonic()
-        for group in self.groups_joined:
+        for group in list(self.groups_joined):  # a subscribe may add one meanwhile
             await self._add_to_group(group)
         if not self.layer_ok:
             return
