@@ -5,7 +5,10 @@ event carries the whole current state and a version; browsers apply only newer v
 get a fresh snapshot whenever they (re)subscribe.
 """
 
+import asyncio
 import logging
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,8 +17,14 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from community.inputs import parse_id
+from community.outages import Outage
 
 logger = logging.getLogger(__name__)
+
+# A write waits at most this long on the channel layer; then its events are dropped (logged
+# once a minute) and the next event or snapshot repairs the pages, as every event is whole.
+PUBLISH_TIMEOUT = 2.0
+layer_outage = Outage("The channel layer (live updates)")
 
 
 def after_commit(fn: Callable, *args, **kwargs) -> None:
@@ -38,14 +47,22 @@ def publish_many(messages: list[tuple[str, dict]]) -> None:
     if layer is None or not messages:
         return
 
+    if layer_outage.skipping():  # it just failed: do not make this write wait on it too
+        return
+
     async def send_all():
         for group, message in messages:
             await layer.group_send(group, {"type": "live.event", "message": message})
 
+    async def send_all_in_time():
+        await asyncio.wait_for(send_all(), PUBLISH_TIMEOUT)
+
     try:
-        async_to_sync(send_all)()
-    except Exception:  # the write already committed; the next snapshot will carry the state
-        logger.exception("Could not publish %s live event(s)", len(messages))
+        async_to_sync(send_all_in_time)()
+    except Exception as exc:  # the write already committed; the next snapshot will carry the state
+        layer_outage.failed(exc, f"Live events are dropped ({len(messages)} in this write).")
+    else:
+        layer_outage.succeeded()
 
 
 def member_group(member_id: int) -> str:
@@ -93,3 +110,64 @@ def resolve(member, topic):
     if not handler.authorize(member, ident):
         return None
     return f"{name}.{ident}", handler.snapshot(member, ident)
+
+
+# --- Surviving a channel layer restart ------------------------------------------------------
+# Group memberships live in the layer (Redis). When Redis restarts its data is gone and open
+# sockets would silently stop receiving events; while it is unreachable, events are dropped.
+# A marker key tells the two apart from normal service: each worker reads it at most every
+# EPOCH_CHECK_EVERY seconds, and the "epoch" it returns changes after either happened, so the
+# consumers join their groups again and send fresh snapshots (community/consumers.py).
+
+EPOCH_CHECK_EVERY = 2.0
+
+
+@dataclass
+class _EpochState:
+    value: int = 0
+    marker: bytes | None = None
+    checked: float = float("-inf")
+    down: bool = False
+
+
+_epoch = _EpochState()
+
+
+def current_epoch(layer) -> int:
+    return _epoch.value if hasattr(layer, "connection") else 0
+
+
+async def layer_epoch(layer) -> int | None:
+    """The layer's epoch (see above); None while the layer cannot be reached. An in-process
+    layer lives and dies with this process, so its epoch never changes."""
+    connection = getattr(layer, "connection", None)  # channels_redis: a client for this loop
+    if connection is None:
+        return 0
+    now = time.monotonic()
+    if now - _epoch.checked < EPOCH_CHECK_EVERY:
+        return None if _epoch.down else _epoch.value
+    _epoch.checked = now
+    key = f"{layer.prefix}cocreate:epoch"
+    try:
+        marker = await _read_marker(connection, key)
+    except Exception as exc:
+        _epoch.down = True
+        layer_outage.failed(exc, "Open pages get no live events until it is back.")
+        return None
+    layer_outage.succeeded()
+    if _epoch.down or (_epoch.marker is not None and marker != _epoch.marker):
+        _epoch.value += 1
+    _epoch.down, _epoch.marker = False, marker
+    return _epoch.value
+
+
+async def _read_marker(connection, key):
+    async def read():
+        redis = connection(0)
+        await redis.set(key, uuid.uuid4().hex, nx=True)  # a fresh Redis gets a new marker
+        return await redis.get(key)
+
+    try:
+        return await asyncio.wait_for(read(), 2)
+    except Exception:  # a pooled connection from before a restart fails once: try a new one
+        return await asyncio.wait_for(read(), 2)

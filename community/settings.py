@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "community.middleware.AdminsAreForStaffMiddleware",
     "community.middleware.StaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so its process_exception sees a view's database outage first (community/unavailable.py).
+    "community.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -170,21 +172,52 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 0)
+    # A dropped connection is noticed at the next request, which opens a new one; a database
+    # host that does not answer at all costs a request 5 s, not the system's TCP timeout.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and channel layer ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ConfigError(f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}.")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {
+
+
+def redis_settings(url: str) -> tuple[dict, dict]:
+    """CACHES and CHANNEL_LAYERS on the Redis at url. Redis is optional at run time (README,
+    "When a part is down"): a cache error is a miss (community/cache.py), and short timeouts keep
+    an unreachable Redis from holding up pages. The fault tests use it with a dead Redis."""
+    caches = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            "BACKEND": "community.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.5,
+                # Guards that must hold even then, per process: allauth's rate limits and their
+                # locks, DRF's throttles, TOTP codes already used.
+                "PROCESS_FALLBACK_PREFIXES": ["allauth:rl:", "throttle_", "allauth.mfa.totp.used"],
+            },
         }
     }
+    channel_layers = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # The read timeout must outlast the layer's 5 s blocking receive.
+                "hosts": [{"address": url, "socket_connect_timeout": 1, "socket_timeout": 10,
+                           "socket_keepalive": True}],
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+    return caches, channel_layers
+
+
+if REDIS_URL:
+    CACHES, CHANNEL_LAYERS = redis_settings(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -201,6 +234,8 @@ TASKS = {
     }
 }
 TASK_MAX_ATTEMPTS = _int("TASK_MAX_ATTEMPTS", 5)
+# A task "running" for longer than this was left by a worker that died: workers run it again.
+TASK_ABANDONED_AFTER = _int("TASK_ABANDONED_AFTER", 600)
 # The operator states that the site runs as one process (one worker, tasks in the request):
 # then the in-memory channel layer and immediate tasks are fine (see community/checks.py).
 SINGLE_PROCESS = _bool("SINGLE_PROCESS", False)
@@ -400,9 +435,12 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_database_outage": {"()": "community.unavailable.QuietDatabaseOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # A database outage is logged once a minute (community/outages.py), not once a request.
+        "django.request": {"filters": ["quiet_database_outage"]},
         "django.db.backends": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

@@ -23,6 +23,9 @@ class AdminLoginRedirect(RedirectView):
     query_string = True
 
 
+# A database outage before the view (loading the session or the member) is a 503 page too.
+handler500 = "community.unavailable.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login_redirect"),

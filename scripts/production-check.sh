@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The README's production section, as written, on PostgreSQL + Redis at 127.0.0.1: migrate,
 # collectstatic, check --deploy, two uvicorn workers behind a (pretend) TLS proxy and a task
-# worker; /healthz, a public page and a websocket snapshot must work (scripts/production_smoke.py).
+# worker; /healthz, a public page and a websocket snapshot must work (scripts/production_smoke.py),
+# and a deploy's SIGTERM must answer the requests in hand and close websockets with 1012.
 # Uses its own database and Redis db, dropped and flushed afterwards; servers always stopped.
 # On any failure it prints the server logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_SERVER="${PRODUCTION_CHECK_PG:-postgres://postgres@127.0.0.1:5432}"
-DB=cocreate_production_check
+DB="${PRODUCTION_CHECK_DB:-cocreate_production_check}"
 # Not db 0: the PostgreSQL + Redis test run flushes that one.
 REDIS="${PRODUCTION_CHECK_REDIS:-redis://127.0.0.1:6379/3}"
 HOST=community.example.com
@@ -75,7 +76,8 @@ run seed_demo $BIN/python manage.py seed_demo
 
 PORT=$($BIN/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 step "uvicorn with 2 workers on 127.0.0.1:$PORT, and a task worker"
-start uvicorn $BIN/uvicorn community.asgi:application --host 127.0.0.1 --port "$PORT" --workers 2 --proxy-headers
+start uvicorn $BIN/uvicorn community.asgi:application --host 127.0.0.1 --port "$PORT" --workers 2 --proxy-headers \
+    --timeout-graceful-shutdown 30
 start db_worker $BIN/python manage.py db_worker --queue-name "*"
 
 # Ready when both workers have started; a worker that dies at import is reported at once.
@@ -110,4 +112,14 @@ done
 echo "ok: $done_ok task(s) run by db_worker, none left due"
 for pid in "${PIDS[@]}"; do kill -0 "$pid" || { echo "a server stopped during the check" >&2; exit 1; }; done
 grep -q "Traceback" "$LOGS/uvicorn.log" "$LOGS/db_worker.log" && { echo "a server logged a traceback" >&2; exit 1; }
+
+step "a deploy: SIGTERM with a page open and requests in flight"
+UVICORN=${PIDS[0]}
+$BIN/python scripts/production_smoke.py "http://127.0.0.1:$PORT" "$HOST" deploy "$UVICORN"
+for _ in $(seq 1 80); do kill -0 "$UVICORN" 2>/dev/null || break; sleep 0.5; done
+if kill -0 "$UVICORN" 2>/dev/null; then echo "uvicorn still runs 40 s after SIGTERM" >&2; exit 1; fi
+status=0; wait "$UVICORN" || status=$?
+[ "$status" -eq 0 ] || { echo "uvicorn exited with $status after SIGTERM" >&2; exit 1; }
+grep -q "Traceback" "$LOGS/uvicorn.log" && { echo "the web workers logged a traceback while stopping" >&2; exit 1; }
+echo "ok: uvicorn stopped cleanly"
 step "passed"

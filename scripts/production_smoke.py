@@ -3,15 +3,24 @@
 
     python scripts/production_smoke.py http://127.0.0.1:8123 community.example.com
 
+With `deploy PID` after them, it stops the server as a deploy does (SIGTERM to PID) while a page
+is open and requests are in flight: the requests must be answered and the websocket closed with
+1012 "service restart", the code on which browsers reconnect to another worker.
+
 Exit status 0 when every check passes; otherwise the first failure on stderr, status 1.
 """
 
 import json
+import os
 import re
+import signal
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 
@@ -69,12 +78,54 @@ def check_websocket(base: str, host: str, idea_id: int) -> None:
     print(f"ok: websocket snapshot of idea.{idea_id} (version {snapshot['version']})")
 
 
-def main(base: str, host: str) -> None:
+def check_graceful_stop(base: str, host: str, pid: int) -> None:
+    idea_id = find_public_idea(base, host)
+    uri = base.replace("http", "ws", 1) + "/ws/live/"
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    answers = []
+
+    def fetch():
+        try:
+            answers.append(get(base, host, f"/idea/{idea_id}/")[0])
+        except urllib.error.URLError as error:  # not yet accepted when the server stopped: fine
+            answers.append("refused" if isinstance(error.reason, ConnectionRefusedError) else repr(error))
+        except Exception as error:  # accepted, then dropped: a lost request
+            answers.append(repr(error))
+
+    with connect(uri, origin=f"https://{host}", additional_headers=headers, open_timeout=20) as ws:
+        ws.send(json.dumps({"subscribe": [f"idea.{idea_id}"]}))
+        ws.recv(timeout=20)
+        threads = [threading.Thread(target=fetch) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.05)
+        os.kill(pid, signal.SIGTERM)
+        try:
+            while True:
+                ws.recv(timeout=40)
+        except ConnectionClosed as closed:
+            code = closed.rcvd.code if closed.rcvd else None
+        except TimeoutError:
+            fail("the websocket was still open 40 s after SIGTERM")
+        for thread in threads:
+            thread.join(40)
+    if code != 1012:
+        fail(f"on SIGTERM the websocket closed with {code}, not 1012 (service restart)")
+    if any(answer not in (200, "refused") for answer in answers) or 200 not in answers:
+        fail(f"requests in flight at SIGTERM were not all answered: {answers}")
+    print(f"ok: SIGTERM answered the requests in hand ({answers.count(200)} of {len(answers)}; "
+          f"the rest came after it stopped accepting) and closed the websocket with 1012")
+
+
+def main(base: str, host: str, *rest: str) -> None:
     if not base.startswith("http://"):
         fail(f"the server's base URL must start with http://, not {base!r}")
+    if rest[:1] == ("deploy",):
+        check_graceful_stop(base, host, int(rest[1]))
+        return
     check_health(base, host)
     check_websocket(base, host, find_public_idea(base, host))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs lint and the test suite. In CI (CI=true) it also starts the site as the README's
 # production section says, and the suite runs twice: on SQLite with the in-memory layers, then
-# on PostgreSQL + Redis at 127.0.0.1, and nothing may be skipped.
+# on PostgreSQL + Redis at 127.0.0.1 (with the fault tests: Redis, the task worker or the
+# database going away), and nothing may be skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -25,8 +26,8 @@ if [ "${CI:-}" = "true" ]; then
   bash scripts/check-deploy.sh
   echo "== the README's production section, as written: two ASGI workers on PostgreSQL + Redis"
   bash scripts/production-check.sh
-  echo "== tests on SQLite, in-memory channel layer and cache (PostgreSQL-only tests run next)"
-  $BIN/pytest -m "not postgres" "$@"
+  echo "== tests on SQLite, in-memory channel layer and cache (PostgreSQL-only and fault tests run next)"
+  $BIN/pytest -m "not postgres and not faults" "$@"
   echo "== tests on PostgreSQL + Redis"
   DATABASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cocreate}" \
   REDIS_URL="${CI_REDIS_URL:-redis://127.0.0.1:6379/0}" \

@@ -76,6 +76,22 @@ def _migration_rows(request):
 
 
 @pytest.fixture
+def home_page(transactional_db):
+    """The Wagtail home page at "/", without the rest of the demo data (tests/conftest.py has
+    restored the root page and the other rows migrations create)."""
+    from wagtail.models import Page, Site
+
+    from community.pages import HomePage
+
+    home = Page.get_first_root_node().add_child(instance=HomePage(title="Welcome to Cocreate", slug="home-browser"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Cocreate"},
+    )
+    return home
+
+
+@pytest.fixture
 def member(db):
     return MemberFactory()
 

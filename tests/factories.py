@@ -59,8 +59,9 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 # --- Ideas -------------------------------------------------------------------------------------
 
 
-def make_board(**fields):
-    """An idea board under the site's root page (boards are Wagtail pages, not plain rows)."""
+def make_board(parent=None, **fields):
+    """An idea board under the site's root page, or `parent` (boards are Wagtail pages, not
+    plain rows)."""
     from wagtail.models import Page
 
     from ideas.pages import IdeaBoardPage
@@ -68,8 +69,9 @@ def make_board(**fields):
     n = IdeaBoardPage.objects.count() + 1
     fields.setdefault("title", f"Board {n}")
     fields.setdefault("slug", f"board-{n}")
-    root = Page.get_first_root_node()
-    parent = root.get_children().first() or root
+    if parent is None:
+        root = Page.get_first_root_node()
+        parent = root.get_children().first() or root
     return parent.add_child(instance=IdeaBoardPage(**fields))
 
 

@@ -5,6 +5,11 @@
  * then pushes events. Every event carries the full state and a version: we apply it only if
  * it is newer than what the page shows, because the channel layer may drop or reorder. After a
  * reconnect (with backoff) we subscribe again and so receive fresh snapshots.
+ *
+ * A worker that is being restarted (a deploy) closes its sockets with 1012 "service restart":
+ * we reconnect within a few seconds, spread out so the other workers are not stampeded, and the
+ * load balancer sends us to one of them. When Redis restarts the socket stays open and the
+ * server itself joins its groups again and sends fresh snapshots.
  */
 (function () {
   "use strict";
@@ -47,11 +52,17 @@
       try { message = JSON.parse(e.data); } catch (err) { return; }
       (handlers[message.type] || []).forEach(function (fn) { fn(message); });
     };
-    socket.onclose = function () {
+    socket.onclose = function (e) {
       document.documentElement.setAttribute("data-live", "off");
       attempt += 1;
-      // 1 s, 2 s, 4 s ... up to 30 s, with jitter so a restarted server is not stampeded.
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempt - 1)) * (0.7 + Math.random() * 0.6);
+      var delay;
+      if (e.code === 1012 || e.code === 1001) {
+        // Restarting or going away: another worker is up, come back soon but not all at once.
+        delay = 500 + Math.random() * 2500;
+      } else {
+        // 1 s, 2 s, 4 s ... up to 15 s, with jitter so a restarted server is not stampeded.
+        delay = Math.min(15000, 1000 * Math.pow(2, attempt - 1)) * (0.7 + Math.random() * 0.6);
+      }
       setTimeout(connect, delay);
     };
   }

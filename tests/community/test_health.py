@@ -17,10 +17,11 @@ def test_healthz_reports_every_check(client):
 def test_healthz_is_503_when_the_cache_fails(client, monkeypatch):
     from django.core.cache import cache
 
-    async def broken(*args, **kwargs):
+    def broken(*args, **kwargs):
         raise ConnectionError("redis down")
 
-    monkeypatch.setattr(cache, "aset", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    monkeypatch.setattr(cache, "probe", broken, raising=False)  # the Redis cache probes directly
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] is False

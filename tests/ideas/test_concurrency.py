@@ -1,6 +1,5 @@
 """Many members voting at once: the shown count always equals the vote rows, none lost or doubled."""
 
-import os
 import threading
 from collections import Counter
 
@@ -11,24 +10,11 @@ from django.db.models import Count
 from ideas import services
 from ideas.models import Idea, Vote, trending_score
 from tests.factories import IdeaFactory, MemberFactory
+from tests.postgres import require_postgresql
 
 # Transactional: each thread works on its own connection and must see the others' commits.
 # tests/conftest.py restores the rows migrations create (statuses, the Staff group) after each flush.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def require_postgresql():
-    if connection.vendor == "postgresql":
-        return
-    message = (
-        f"needs PostgreSQL for real concurrent writers (the database is {connection.vendor}); "
-        "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/cocreate"
-    )
-    if os.environ.get("CI") == "true":
-        # CI runs the suite on PostgreSQL too and must not skip this; its SQLite run
-        # deselects it with -m "not postgres".
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 def run_together(jobs):
