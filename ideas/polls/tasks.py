@@ -113,3 +113,20 @@ def defer_schedule(moment) -> bool:
         return False
     enqueue_on_commit(run_schedule.using(run_after=moment))
     return True
+
+
+@retrying_task()
+def publish_results(poll_id: int) -> None:
+    from ideas.polls import events
+
+    events.publish_results(poll_id)
+
+
+def publish_results_later(poll_id: int, seconds: int) -> bool:
+    """A catch-up live publish of a poll's results in `seconds`, where the backend can defer."""
+    from datetime import timedelta
+
+    if not publish_results.get_backend().supports_defer:
+        return False
+    publish_results.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue(poll_id)
+    return True

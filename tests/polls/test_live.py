@@ -57,3 +57,16 @@ def test_a_ballot_publishes_the_new_state_with_a_higher_version(db, monkeypatch,
     assert second["version"] > first["version"] and second["ballots"] == 2
     percents = {o["id"]: o["percent"] for o in second["questions"][0]["options"]}
     assert sorted(percents.values()) == [0, 50, 50]
+
+
+def test_a_burst_of_ballots_publishes_once_now_and_once_after_the_interval(db, monkeypatch, django_capture_on_commit_callbacks):
+    poll = make_poll(results_visibility="always")
+    sent, later = [], []
+    monkeypatch.setattr("ideas.polls.events.publish", lambda group, message: sent.append(message["version"]))
+    monkeypatch.setattr("ideas.polls.tasks.publish_results_later", lambda poll_id, seconds: later.append(poll_id) or True)
+    q = by_text(poll)["Which first?"]
+    for _ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.cast_ballot(member=MemberFactory(), poll=poll, answers={q.pk: [option(q, "A new app")]})
+    assert len(sent) == 1  # the first ballot, at once
+    assert later == [poll.pk]  # one catch-up for the rest of the burst, whatever its size
