@@ -105,3 +105,19 @@ def test_the_index_lists_polls_and_the_nav_finds_it(client):
     html = client.get(index.url).content.decode()
     assert "An open question" in html and "An old question" in html
     assert client.get("/go/polls/")["Location"] == index.url
+
+
+def test_the_home_page_shows_open_and_concluded_polls(client):
+    from community.pages import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        from wagtail.models import Page, Site
+
+        home = Page.get_first_root_node().add_child(instance=HomePage(title="Home", slug="home-polls"))
+        Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "testserver", "root_page": home})
+    make_poll(parent=home, title="Tell us about roaming")
+    make_poll(parent=home, title="An upcoming question", opens_at=timezone.now() + timedelta(days=2),
+              closes_at=timezone.now() + timedelta(days=9))
+    html = client.get("/").content.decode()
+    assert "Tell us about roaming" in html and "An upcoming question" not in html
