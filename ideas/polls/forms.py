@@ -58,10 +58,10 @@ def answers_of_ballot(ballot) -> dict:
         kind = answer.question.kind
         if kind == PollQuestion.Kind.RANKING:
             answers.setdefault(answer.question_id, {})[answer.option_id] = answer.value
+        elif answer.question.scale:
+            answers[answer.question_id] = str(answer.value)
         elif answer.option_id:
             answers.setdefault(answer.question_id, []).append(answer.option_id)
-        elif answer.value is not None:
-            answers[answer.question_id] = str(answer.value)
         else:
             answers[answer.question_id] = answer.text_source
     return answers

@@ -33,12 +33,20 @@ def ballot_token(poll_id: int, member_id: int) -> str:
 
 
 class PollOption(models.Model):
-    """One option of a choice or ranking question, made from the question's lines on publish."""
+    """One answer a question offers: an option of a choice or ranking question (from the
+    question's lines on publish), or one value of a scale.
+
+    Results read counters kept here by F() updates in services.cast_ballot (and recounted from
+    the answers by services.recount), so a poll with a million ballots shows its results in a
+    few queries without aggregating its answers on every view."""
 
     question = models.ForeignKey("polls.PollQuestion", on_delete=models.CASCADE, related_name="option_rows")
     position = models.PositiveSmallIntegerField()
     label = models.CharField(_("option"), max_length=300)
     idea = models.ForeignKey("ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    value = models.SmallIntegerField(null=True, blank=True)  # a scale's value
+    count = models.PositiveIntegerField(default=0)  # answers choosing it
+    place_sum = models.PositiveBigIntegerField(default=0)  # rankings: the sum of its places
 
     class Meta:
         ordering = ["position"]
@@ -46,6 +54,16 @@ class PollOption(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class QuestionTally(models.Model):
+    """How many ballots answered a question (kept like PollOption's counters)."""
+
+    question = models.OneToOneField("polls.PollQuestion", on_delete=models.CASCADE, primary_key=True, related_name="tally")
+    respondents = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.question_id}: {self.respondents}"
 
 
 class PollState(models.Model):

@@ -6,7 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,15 @@ from community.inputs import clean_line, clean_text, has_visible_character, pars
 from community.live import after_commit
 from community.services import NotAllowed
 from ideas.polls import events, rules, tasks
-from ideas.polls.models import Answer, Ballot, Participation, PollOption, PollState, ballot_token
+from ideas.polls.models import (
+    Answer,
+    Ballot,
+    Participation,
+    PollOption,
+    PollState,
+    QuestionTally,
+    ballot_token,
+)
 from ideas.polls.pages import PollPage, PollQuestion
 
 TEXT_MAX = 2_000
@@ -50,21 +58,29 @@ def sync_options(poll: PollPage) -> None:
 
     with transaction.atomic():
         questions = list(PollQuestion.objects.filter(poll=poll))
-        parsed = {q.pk: [parse_option_line(line) for line in q.option_lines()] if q.has_options else [] for q in questions}
-        idea_ids = {idea_id for lines in parsed.values() for _label, idea_id in lines if idea_id}
+        parsed = {}
+        for q in questions:
+            if q.scale:
+                parsed[q.pk] = [(str(v), None, v) for v in range(q.scale[0], q.scale[1] + 1)]
+            else:
+                parsed[q.pk] = [(*parse_option_line(line), None) for line in q.option_lines()] if q.has_options else []
+        QuestionTally.objects.bulk_create([QuestionTally(question=q) for q in questions], ignore_conflicts=True)
+        idea_ids = {idea_id for lines in parsed.values() for _label, idea_id, _value in lines if idea_id}
         ideas = Idea.objects.in_bulk(idea_ids)
         existing = {(o.question_id, o.position): o for o in PollOption.objects.filter(question__poll=poll)}
         keep = set()
         for question in questions:
-            for position, (label, idea_id) in enumerate(parsed[question.pk], start=1):
+            for position, (label, idea_id, value) in enumerate(parsed[question.pk], start=1):
                 idea = ideas.get(idea_id) if idea_id else None
                 label = label or (idea.title if idea else f"#{idea_id}")
                 option = existing.get((question.pk, position))
                 if option is None:
-                    option = PollOption.objects.create(question=question, position=position, label=label, idea=idea)
-                elif option.label != label or option.idea_id != (idea.pk if idea else None):
-                    option.label, option.idea = label, idea
-                    option.save(update_fields=["label", "idea"])
+                    option = PollOption.objects.create(
+                        question=question, position=position, label=label, idea=idea, value=value
+                    )
+                elif (option.label, option.idea_id, option.value) != (label, idea.pk if idea else None, value):
+                    option.label, option.idea, option.value = label, idea, value
+                    option.save(update_fields=["label", "idea", "value"])
                 keep.add(option.pk)
         PollOption.objects.filter(question__poll=poll).exclude(pk__in=keep).delete()
         state_of(poll)
@@ -116,9 +132,10 @@ def _check_answer(question: PollQuestion, raw, options: dict) -> list[Answer]:
         value = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
         if value is None and isinstance(raw, str) and raw.strip().isascii() and raw.strip().lstrip("-").isdigit():
             value = int(raw.strip()) if len(raw.strip()) < 6 else None
-        if value is None or not low <= value <= high:
+        by_value = {option.value: option for option in options.values()}
+        if value is None or not low <= value <= high or value not in by_value:
             raise ValidationError(_("Choose a number from %(low)s to %(high)s.") % {"low": low, "high": high})
-        return [Answer(question=question, value=value)]
+        return [Answer(question=question, option=by_value[value], value=value)]
     if question.kind == kind.RANKING and isinstance(raw, dict):
         raw = _ranked(raw, len(options))
     ids = [parse_id(item) for item in _choice_ids(raw)[:50]]
@@ -187,18 +204,21 @@ def cast_ballot(*, member, poll: PollPage, answers: dict) -> Ballot:
             elif not poll.allow_changes:
                 raise NotAllowed(_("You have already answered this poll."))
             ballot = Ballot.objects.select_for_update().filter(poll=poll, **owner).first()
+            before = []
             if ballot is None:
                 ballot = Ballot.objects.create(
                     poll=poll, **owner, plan=member.plan, region=member.region,
                     years_band=audience.years_band_of(member),
                 )
             else:
+                before = list(ballot.answers.values_list("question_id", "option_id", "value", "question__kind"))
                 ballot.answers.all().delete()
             for row in rows:
                 row.ballot = ballot
                 if row.text_source:
                     row.language = languages.choose(row.text_source, author=member)
             Answer.objects.bulk_create(rows)
+            _count(before, [(r.question_id, r.option_id, r.value, r.question.kind) for r in rows])
             PollState.objects.filter(poll_id=poll.pk).update(
                 version=F("version") + 1,
                 ballot_count=F("ballot_count") + (1 if _created_participation else 0),
@@ -210,6 +230,71 @@ def cast_ballot(*, member, poll: PollPage, answers: dict) -> Ballot:
         member._answered_polls[poll.pk] = True
     after_commit(events.poll_changed, poll.pk)
     return ballot
+
+
+def _count(before: list, after: list) -> None:
+    """Move the counters from a ballot's old answers to its new ones: one UPDATE for the options
+    and one for the questions, whatever the number of answers (rows: question, option, value, kind)."""
+    options: dict[int, list] = {}
+    questions: dict[int, int] = {}
+    for sign, rows in ((-1, before), (1, after)):
+        for question_id in {row[0] for row in rows}:
+            questions[question_id] = questions.get(question_id, 0) + sign
+        for _question_id, option_id, value, kind in rows:
+            if option_id is None:
+                continue
+            delta = options.setdefault(option_id, [0, 0])
+            delta[0] += sign
+            if kind == PollQuestion.Kind.RANKING:
+                delta[1] += sign * value
+    options = {pk: d for pk, d in options.items() if d != [0, 0]}
+    questions = {pk: d for pk, d in questions.items() if d}
+    if options:
+        PollOption.objects.filter(pk__in=options).update(
+            count=F("count") + _by_pk(options, 0), place_sum=F("place_sum") + _by_pk(options, 1)
+        )
+    if questions:
+        QuestionTally.objects.filter(question_id__in=questions).update(
+            respondents=F("respondents") + _by_pk({pk: [d] for pk, d in questions.items()}, 0, field="question_id")
+        )
+
+
+def _by_pk(deltas: dict, index: int, field: str = "pk"):
+    return Case(*(When(**{field: pk}, then=Value(d[index])) for pk, d in deltas.items()),
+                default=Value(0), output_field=IntegerField())
+
+
+def recount(poll: PollPage, *, repair: bool = True) -> bool:
+    """Set every counter of the poll from its answers (grouped queries). Returns whether anything
+    was off; with repair=False nothing is written (`recount_polls --check`)."""
+    questions = list(PollQuestion.objects.filter(poll=poll).values_list("pk", flat=True))
+    answers = Answer.objects.filter(question_id__in=questions)
+    tallies = {
+        row["option_id"]: (row["n"], row["places"] or 0)
+        for row in answers.filter(option__isnull=False, question__kind=PollQuestion.Kind.RANKING)
+        .values("option_id").annotate(n=Count("id"), places=Sum("value"))
+    }
+    for row in answers.filter(option__isnull=False).exclude(question__kind=PollQuestion.Kind.RANKING).values("option_id").annotate(n=Count("id")):
+        tallies[row["option_id"]] = (row["n"], 0)
+    respondents = dict(answers.values("question_id").annotate(n=Count("ballot_id", distinct=True)).values_list("question_id", "n"))
+    off = False
+    with transaction.atomic():
+        for option in PollOption.objects.filter(question_id__in=questions).select_for_update():
+            wanted = tallies.get(option.pk, (0, 0))
+            if (option.count, option.place_sum) != wanted:
+                off = True
+                PollOption.objects.filter(pk=option.pk).update(count=wanted[0], place_sum=wanted[1])
+        QuestionTally.objects.bulk_create([QuestionTally(question_id=q) for q in questions], ignore_conflicts=True)
+        for tally in QuestionTally.objects.filter(question_id__in=questions).select_for_update():
+            if tally.respondents != respondents.get(tally.question_id, 0):
+                off = True
+                QuestionTally.objects.filter(pk=tally.pk).update(respondents=respondents.get(tally.question_id, 0))
+        ballots = Participation.objects.filter(poll=poll).count()
+        if PollState.objects.filter(poll_id=poll.pk).exclude(ballot_count=ballots).update(ballot_count=ballots):
+            off = True
+        if not repair:
+            transaction.set_rollback(True)
+    return off
 
 
 def ballot_of(member, poll: PollPage) -> Ballot | None:

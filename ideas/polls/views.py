@@ -68,7 +68,7 @@ def _context(request, poll, *, answers=None, errors=None, conclusion_form=None) 
     if rules.can_read_breakdown(user, poll):
         results = context["results"]
         context.update(
-            breakdown=queries.breakdown(poll, results),
+            breakdown=queries.cached_breakdown(poll, results),
             text_answers=queries.text_answers(poll),
             can_conclude=rules.can_conclude(user, poll),
             conclusion_form=conclusion_form or forms.ConclusionForm(
