@@ -41,3 +41,23 @@ def test_many_members_at_once_are_all_counted():
     errors, _results = run_together(jobs)
     assert not errors
     assert PollState.objects.get(poll=poll).ballot_count == 8 == Ballot.objects.filter(poll=poll).count()
+    assert services.recount(poll, repair=False) is False  # the counters equal the answers
+
+
+def test_members_changing_ballots_at_once_keep_the_counters_equal_to_the_answers():
+    require_postgresql()
+    poll = make_poll(questions=[("multiple", "Which?", "A\nB\nC\nD", {}), ("ranking", "Rank", "X\nY\nZ", {})])
+    questions = by_text(poll)
+    which, rank = questions["Which?"], questions["Rank"]
+    members = MemberFactory.create_batch(6)
+
+    def ballot(member, chosen, order):
+        return lambda: services.cast_ballot(member=member, poll=poll, answers={
+            which.pk: [option(which, label) for label in chosen], rank.pk: [option(rank, label) for label in order],
+        })
+
+    errors, _ = run_together([ballot(m, "AB", "XYZ") for m in members])
+    assert not errors
+    errors, _ = run_together([ballot(m, "CD" if i % 2 else "BC", "ZYX" if i % 2 else "YXZ") for i, m in enumerate(members)])
+    assert not errors, errors
+    assert services.recount(poll, repair=False) is False
