@@ -5,7 +5,7 @@ database, whatever the number of ballots."""
 import logging
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -147,45 +147,46 @@ def _band_key(dimension, value):
     return (value or "").casefold() if dimension == "region" else value
 
 
+def _fold(rows, index: int, dimension: str) -> dict:
+    """Sum grouped rows (plan, region, years band, ..., n) over one dimension's band."""
+    found: dict = {}
+    for row in rows:
+        key = _band_key(dimension, row[index])
+        found[key] = found.get(key, 0) + row[-1]
+    return found
+
+
 def breakdown(poll, results_: Results) -> dict:
     """Per dimension, the ballots in each band (bands under MIN_BAND are folded into “Other”
     and never show their answers), each band's share of the ballots against its share of the
-    poll's audience, and each band's answers. A fixed number of grouped queries."""
+    poll's audience, and each band's answers. Three grouped queries (ballots, answers and the
+    audience, each grouped by plan, region and years band at once), folded per dimension here."""
     total = results_.ballots
+    out = {"total": total, "audience": 0, "dimensions": [], "notes": []}
     audience_members = bands_of.audience_members(poll, Member.objects.filter(is_active=True, is_staff=False))
-    audience_total = audience_members.count()
-    audience_by = {
-        "plan": audience_members.values_list("plan").annotate(n=Count("pk")),
-        "region": audience_members.values_list("region").annotate(n=Count("pk")),
-        "years": audience_members.annotate(band=bands_of.years_band_case()).values_list("band").annotate(n=Count("pk")),
-    }
-    question_ids = [q.id for q in results_.questions]
-    out = {"total": total, "audience": audience_total, "dimensions": [], "notes": []}
+    audience = list(
+        audience_members.annotate(band=bands_of.years_band_case()).values_list("plan", "region", "band")
+        .annotate(n=Count("pk")).order_by()
+    )
+    audience_total = out["audience"] = sum(row[-1] for row in audience)
     if total < bands_of.MIN_BAND:
         return out
-    ballots = Ballot.objects.filter(poll_id=poll.pk)
-    answers = Answer.objects.filter(question_id__in=question_ids)
-    for dimension, column in DIMENSION_FIELDS.items():
-        counts: dict = {}
-        for value, n in ballots.values_list(column).annotate(n=Count("pk")):
-            key = _band_key(dimension, value)
-            counts[key] = counts.get(key, 0) + n
-        members: dict = {}
-        for value, n in audience_by[dimension]:
-            key = _band_key(dimension, value)
-            members[key] = members.get(key, 0) + n
-        tallies: dict = {}
-        for value, option_id, n, place in (
-            answers.filter(option__isnull=False).values_list(f"ballot__{column}", "option_id")
-            .annotate(n=Count("id"), place=Avg("value"))
-        ):
-            tallies.setdefault(_band_key(dimension, value), {})[option_id] = (n, place)
-        means: dict = {}
-        for value, question_id, mean in (
-            answers.filter(option__isnull=True, value__isnull=False).values_list(f"ballot__{column}", "question_id")
-            .annotate(mean=Avg("value"))
-        ):
-            means.setdefault(_band_key(dimension, value), {})[question_id] = round(mean, 1)
+    ballots = list(
+        Ballot.objects.filter(poll_id=poll.pk).values_list("plan", "region", "years_band").annotate(n=Count("pk")).order_by()
+    )
+    answers = list(
+        Answer.objects.filter(question_id__in=[q.id for q in results_.questions], option__isnull=False)
+        .values_list("ballot__plan", "ballot__region", "ballot__years_band", "option_id")
+        .annotate(places=Sum("value"), n=Count("id")).order_by()
+    )
+    scale_values = {o.pk: o.value for q in results_.questions if q.scale for o in q.question.option_list}
+    for index, dimension in enumerate(DIMENSION_FIELDS):
+        counts, members = _fold(ballots, index, dimension), _fold(audience, index, dimension)
+        tallies: dict = {}  # band -> option -> [answers, sum of places]
+        for row in answers:
+            cell = tallies.setdefault(_band_key(dimension, row[index]), {}).setdefault(row[3], [0, 0])
+            cell[0] += row[5]
+            cell[1] += row[4] or 0
         rows, other = [], 0
         crosstabs = [
             {"question": q, "columns": [str(_("Mean"))] if q.scale else [o.label for o in q.options], "rows": []}
@@ -200,15 +201,19 @@ def breakdown(poll, results_: Results) -> dict:
                 label=str(bands_of.band_label(dimension, key.title() if dimension == "region" and key else key)),
                 ballots=n, share=_percent(n, total), members_share=_percent(members.get(key, 0), audience_total),
             )
+            mine = tallies.get(key, {})
             for table in crosstabs:
                 q = table["question"]
                 if q.scale:
-                    figures = [means.get(key, {}).get(q.id)]
+                    cells = [(scale_values[pk], mine.get(pk, [0, 0])[0]) for pk in scale_values
+                             if pk in {o.pk for o in q.question.option_list}]
+                    answered = sum(c for _v, c in cells)
+                    figures = [round(sum(v * c for v, c in cells) / answered, 1) if answered else None]
                 elif q.kind == PollQuestion.Kind.RANKING:
-                    places = [tallies.get(key, {}).get(o.id, (0, None))[1] for o in q.options]
-                    figures = [round(place, 1) if place is not None else None for place in places]
+                    figures = [round(mine[o.id][1] / mine[o.id][0], 1) if o.id in mine and mine[o.id][0] else None
+                               for o in q.options]
                 else:
-                    figures = [f"{_percent(tallies.get(key, {}).get(o.id, (0, None))[0], n)}%" for o in q.options]
+                    figures = [f"{_percent(mine.get(o.id, [0, 0])[0], n)}%" for o in q.options]
                 table["rows"].append((band.label, figures))
             rows.append(band)
             if band.share - band.members_share >= OVER_REPRESENTED_POINTS and audience_total >= bands_of.MIN_BAND:

@@ -76,6 +76,10 @@ def test_bands_hide_groups_under_five_and_note_over_representation(poll):
     assert any("Less than 1 year" in str(note) for note in found["notes"])
     crosstab = next(t for t in dims["plan"]["crosstabs"] if t["question"].text == "Which first?")
     assert crosstab["rows"] == [("Mobile", ["0%", "0%", "100%"])]
+    tables = {t["question"].text: t for t in dims["plan"]["crosstabs"]}
+    assert tables["How happy are you?"]["rows"] == [("Mobile", [4.0])]
+    assert tables["Rank these"]["rows"] == [("Mobile", [1.0, 2.0, 3.0])]
+    assert found["audience"] == 28  # 20 + 6 + 2 customers, all asked
 
 
 def test_no_groups_under_five_ballots_in_all(poll):
