@@ -159,6 +159,64 @@ class Team(models.Model):
         return self.name
 
 
+class Segment(models.Model):
+    """A group of customers a team asks, by the attributes staff keep (plan, region, years as a
+    customer). Polls can be limited to one; an empty criterion means "any"."""
+
+    name = models.CharField(_("name"), max_length=80)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="segments", verbose_name=_("team")
+    )
+    plans = models.JSONField(_("plans"), default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    min_years = models.PositiveSmallIntegerField(_("at least this many years as a customer"), null=True, blank=True)
+    max_years = models.PositiveSmallIntegerField(_("fewer than this many years as a customer"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer segment")
+        verbose_name_plural = _("customer segments")
+
+    def __str__(self):
+        return f"{self.name} ({self.team})" if self.team_id else self.name
+
+    def narrow(self, members):
+        """The members of a Member queryset in this segment, in SQL."""
+        from datetime import timedelta
+
+        today = timezone.localdate()
+        if self.plans:
+            members = members.filter(plan__in=self.plans)
+        if self.regions:
+            regions = Q()
+            for region in self.regions:
+                regions |= Q(region__iexact=region)
+            members = members.filter(regions)
+        if self.min_years is not None:
+            members = members.filter(customer_since__lte=today - timedelta(days=int(self.min_years * 365.25)))
+        if self.max_years is not None:
+            members = members.filter(customer_since__gt=today - timedelta(days=int(self.max_years * 365.25)))
+        return members
+
+    def describe(self) -> str:
+        """The criteria in words, for the poll page ("Mobile, Bundle · Oslo · 3+ years")."""
+        from django.utils.text import format_lazy
+
+        plans = dict(Member.Plan.choices)
+        parts = []
+        if self.plans:
+            parts.append(", ".join(str(plans.get(p, p)) for p in self.plans))
+        if self.regions:
+            parts.append(", ".join(self.regions))
+        if self.min_years is not None and self.max_years is not None:
+            parts.append(str(format_lazy(_("{low}–{high} years as a customer"), low=self.min_years, high=self.max_years)))
+        elif self.min_years is not None:
+            parts.append(str(format_lazy(_("{low}+ years as a customer"), low=self.min_years)))
+        elif self.max_years is not None:
+            parts.append(str(format_lazy(_("under {high} years as a customer"), high=self.max_years)))
+        return " · ".join(parts) or str(_("All customers"))
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)

@@ -73,6 +73,23 @@ def notify(
     return rows
 
 
+NOTIFY_BATCH = 1000
+
+
+def notify_all(members, **notification) -> int:
+    """notify() for a Member queryset of any size, a thousand at a time (an audience, every
+    voter): rows are streamed, never loaded whole. Returns how many were told."""
+    sent, batch = 0, []
+    for member in members.order_by("pk").iterator(chunk_size=NOTIFY_BATCH):
+        batch.append(member)
+        if len(batch) == NOTIFY_BATCH:
+            sent += len(notify(batch, **notification))
+            batch = []
+    if batch:
+        sent += len(notify(batch, **notification))
+    return sent
+
+
 def _create_once(row: Notification) -> bool:
     _, created = Notification.objects.get_or_create(
         recipient_id=row.recipient_id,

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "servestatic",
     "community",
     "ideas",
+    "ideas.polls",
     "feedback",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,5 +1,6 @@
 """Staff tools in the Wagtail admin: members (customer attributes), teams, failed tasks."""
 
+from django import forms
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,7 +8,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from community.forms import CustomerForm
-from community.models import FailedTask, Member, Team
+from community.models import FailedTask, Member, Segment, Team
 
 
 class CustomerViewSet(ModelViewSet):
@@ -38,6 +39,51 @@ class TeamViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
+class SegmentForm(forms.ModelForm):
+    """Plans as check boxes, regions as a comma-separated line (both stored as lists)."""
+
+    plans = forms.MultipleChoiceField(
+        label=_("Plans"), choices=Member.Plan.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any plan."),
+    )
+    regions = forms.CharField(
+        label=_("Regions"), required=False, help_text=_("Comma-separated, as on the customers' records. Empty: any region."),
+    )
+
+    class Meta:
+        model = Segment
+        fields = ["name", "team", "plans", "regions", "min_years", "max_years"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["regions"] = ", ".join(self.instance.regions or [])
+
+    def clean_regions(self):
+        return [part.strip() for part in self.cleaned_data["regions"].split(",") if part.strip()][:50]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_years"), data.get("max_years")
+        if low is not None and high is not None and high <= low:
+            self.add_error("max_years", _("Larger than the minimum."))
+        return data
+
+
+class SegmentViewSet(ModelViewSet):
+    """Customer segments that polls (and later beta programmes) can ask."""
+
+    model = Segment
+    menu_label = _("Customer segments")
+    icon = "list-ul"
+    form_fields = ["name", "team", "plans", "regions", "min_years", "max_years"]
+    list_display = ["name", "team"]
+    add_to_admin_menu = False
+
+    def get_form_class(self, for_update=False):
+        return SegmentForm
+
+
 class FailedTaskViewSet(ModelViewSet):
     model = FailedTask
     menu_label = _("Failed tasks")
@@ -53,7 +99,7 @@ class CommunityGroup(ViewSetGroup):
     menu_label = _("Community")
     menu_icon = "group"
     menu_order = 200
-    items = (CustomerViewSet, TeamViewSet, FailedTaskViewSet)
+    items = (CustomerViewSet, TeamViewSet, SegmentViewSet, FailedTaskViewSet)
 
 
 @hooks.register("register_admin_viewset")

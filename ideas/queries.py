@@ -2,15 +2,15 @@
 queries, whatever the number of ideas, votes or comments."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelsearch.backends import get_search_backend
 
 from community import languages
+from community.audience import member_breakdown
 from community.inputs import clean_line
 from community.models import Member
 from ideas.models import (
@@ -315,52 +315,12 @@ def shipped(*, viewer, page=1, per_page: int = 20):
 
 # --- Who wants this ------------------------------------------------------------------------
 
-MIN_BAND = 5  # never show a group smaller than this: it could identify people
-YEAR_BANDS = [(0, 1, _("Less than 1 year")), (1, 3, _("1–3 years")), (3, 10, _("3–10 years")), (10, None, _("10+ years"))]
-
 
 def audience(idea: Idea) -> dict:
-    """Votes broken down by plan, region and years as a customer, in privacy-safe bands.
-    Bands with fewer than MIN_BAND voters are folded into “Other”."""
-    if idea.vote_count < MIN_BAND:
-        # Too few votes for any group: say so once instead of "fewer than 5" everywhere.
-        return {"total": idea.vote_count, "plan": [], "region": [], "years": []}
+    """Votes broken down by plan, region and years as a customer, in the privacy-safe bands of
+    community.audience: groups under MIN_BAND voters are folded into “Other”."""
     voters = Member.objects.filter(idea_votes__idea=idea)
-    today = timezone.localdate()
-    from django.db.models import Case, When
-
-    whens = []
-    for index, (low, high, _label) in enumerate(YEAR_BANDS):
-        condition = Q(customer_since__lte=today - timedelta(days=int(low * 365.25)))
-        if high is not None:
-            condition &= Q(customer_since__gt=today - timedelta(days=int(high * 365.25)))
-        whens.append(When(condition, then=Value(index)))
-    years = voters.annotate(band=Case(*whens, default=Value(-1), output_field=IntegerField()))
-    plans = dict(Member.Plan.choices)
-    result = {
-        "total": idea.vote_count,
-        "plan": _bands(voters.values_list("plan").annotate(n=Count("pk")), lambda v: plans.get(v, _("Unknown"))),
-        "region": _bands(voters.values_list("region").annotate(n=Count("pk")), lambda v: v or _("Unknown")),
-        "years": _bands(
-            years.values_list("band").annotate(n=Count("pk")),
-            lambda v: YEAR_BANDS[v][2] if v >= 0 else _("Unknown"),
-        ),
-    }
-    return result
-
-
-def _bands(rows, label) -> list[tuple]:
-    shown, other = [], 0
-    for value, n in rows:
-        if n >= MIN_BAND:
-            shown.append((label(value), n))
-        else:
-            other += n
-    shown.sort(key=lambda item: -item[1])
-    if other:
-        # "Other" is shown only if it is itself large enough to hide who is in it.
-        shown.append((_("Other"), other) if other >= MIN_BAND else (_("Other (fewer than 5)"), None))
-    return shown
+    return member_breakdown(voters, idea.vote_count)
 
 
 # --- Home page activity --------------------------------------------------------------------

@@ -134,3 +134,44 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(MemberFactory)
     body_source = factory.Sequence(lambda n: f"Comment {n}")
     body_html = factory.LazyAttribute(lambda c: f"<p>{c.body_source}</p>")
+
+
+# --- Polls -------------------------------------------------------------------------------------
+
+
+def make_poll(*, questions=None, parent=None, publish=True, **fields):
+    """A poll page, open now for a week, published through a revision like the admin does (so its
+    options are made from the questions' lines). questions: (kind, text, options lines, extra)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.models import Page
+
+    from ideas.polls.pages import PollPage, PollQuestion
+
+    n = PollPage.objects.count() + 1
+    fields.setdefault("title", f"Poll {n}")
+    fields.setdefault("slug", f"poll-{n}")
+    fields.setdefault("opens_at", timezone.now() - timedelta(hours=1))
+    fields.setdefault("closes_at", timezone.now() + timedelta(days=7))
+    if questions is None:
+        questions = [("single", "Which first?", "Cheaper roaming\nBetter coverage\nA new app", {})]
+    rows = [
+        PollQuestion(kind=kind, text=text, options=options, sort_order=i, **extra)
+        for i, (kind, text, options, extra) in enumerate(questions)
+    ]
+    if parent is None:
+        root = Page.get_first_root_node()
+        parent = root.get_children().first() or root
+    poll = parent.add_child(instance=PollPage(questions=rows, **fields))
+    if publish:
+        poll.save_revision().publish()
+        poll.refresh_from_db()
+    return poll
+
+
+def make_segment(**fields):
+    from community.models import Segment
+
+    fields.setdefault("name", "Segment")
+    return Segment.objects.create(**fields)

@@ -72,7 +72,7 @@ def browser():
 
 
 @contextmanager
-def _open_tab(browser, live_server, **options):
+def _open_tab(browser, live_server, *, websockets=False, **options):
     """A fresh browser context (no cookies) on the live server, desktop-sized.
 
     Fails the test if the page broke the Content Security Policy (an inline style or script
@@ -88,9 +88,10 @@ def _open_tab(browser, live_server, **options):
         **options,
     )
     context.set_default_timeout(TIMEOUT_MS)
-    # The live server speaks WSGI, not websockets: answer live.js's socket in the browser
-    # (it then stays quiet) instead of letting it retry against a 404 all test long.
-    context.route_web_socket("**/ws/live/", lambda socket: None)
+    if not websockets:
+        # The live server speaks WSGI, not websockets: answer live.js's socket in the browser
+        # (it then stays quiet) instead of letting it retry against a 404 all test long.
+        context.route_web_socket("**/ws/live/", lambda socket: None)
     tab = context.new_page()
     problems = []
 
@@ -159,3 +160,59 @@ def save_screenshots(page, name: str) -> list[Path]:
 def screenshot():
     """screenshot(page, "login") saves the phone and desktop screenshots of the page."""
     return save_screenshots
+
+
+class AsgiLiveServer:
+    """The project's real ASGI application (HTTP and websockets, as in production) served by
+    uvicorn in a thread of this process, against the test database. pytest-django's live_server
+    speaks WSGI only, so journeys that need live updates use this one."""
+
+    def __init__(self):
+        import socket
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.server = None
+        self.thread = None
+
+    def start(self):
+        import threading
+        import time
+
+        import uvicorn
+
+        from community.asgi import application
+
+        config = uvicorn.Config(application, log_level="warning", lifespan="off", ws="websockets-sansio")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "the ASGI test server did not start"
+            time.sleep(0.05)
+
+    def stop(self):
+        if self.server is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=20)
+        self.socket.close()
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db):
+    """Like live_server, but ASGI: websockets reach community.consumers as in production. Tabs
+    opened with `asgi_tab()` use it with live.js's socket left alone."""
+    server = AsgiLiveServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def asgi_tab(browser, asgi_live_server):
+    """`with asgi_tab() as tab:` a fresh browser (own cookies) on the ASGI server, websockets on."""
+    return lambda **options: _open_tab(browser, asgi_live_server, websockets=True, **options)
