@@ -43,6 +43,7 @@ MIGRATION_ROWS = [
     ("community.migrations.0004_staff_page_permissions", "grant"),
     ("ideas.migrations.0002_default_statuses", "create_statuses"),
     ("ideas.migrations.0003_staff_permissions", "grant"),
+    ("feedback.migrations.0002_default_tags", "create_tags"),
 ]
 
 
