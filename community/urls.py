@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/v1/notifications/", api.notification_list, name="api_notifications"),
     path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),
     path("", include("ideas.urls")),
+    path("", include("feedback.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]
 

@@ -512,9 +512,6 @@ class TagChange(models.Model):
 class ItemStatusChange(models.Model):
     """The visible history of an item's status, with the staff's answer to its author."""
 
-    def __str__(self):
-        return f"{self.item_id}: {self.from_status} → {self.to_status}"
-
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=14, choices=Status.choices)
     to_status = models.CharField(max_length=14, choices=Status.choices)
@@ -525,6 +522,9 @@ class ItemStatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.from_status} → {self.to_status}"
 
 
 class InternalNote(models.Model):
