@@ -40,6 +40,7 @@ def clean_screenshot(uploaded) -> CleanImage:
         _refuse(_("“%(name)s” is too large: screenshots can be up to 5 MB.") % {"name": name})
     data = uploaded.read(MAX_BYTES + 1)
     not_an_image = _("“%(name)s” is not a PNG, JPEG, WebP or GIF image.") % {"name": name}
+    too_big = _("“%(name)s” has too many pixels for a screenshot.") % {"name": name}
     try:
         with warnings.catch_warnings():
             # Pillow warns, then raises, about huge images; our own limit below is lower still.
@@ -47,13 +48,15 @@ def clean_screenshot(uploaded) -> CleanImage:
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
             width, height = image.size
             if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
-                _refuse(_("“%(name)s” has too many pixels for a screenshot.") % {"name": name})
+                _refuse(too_big)
             fmt = image.format
             image.load()
             image = ImageOps.exif_transpose(image)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _refuse(too_big)
+    except UnidentifiedImageError:
         _refuse(not_an_image)
     except (OSError, ValueError, SyntaxError, EOFError):  # truncated or corrupt files
         _refuse(not_an_image)
