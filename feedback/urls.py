@@ -26,6 +26,7 @@ urlpatterns = [
     path("feedback/all/", views.staff_feedback, name="feedback_staff"),
     path("feedback/touchpoints/", views.touchpoints, name="feedback_touchpoints"),
     path("feedback/touchpoints/<id:pk>/demo/", views.touchpoint_demo, name="feedback_touchpoint_demo"),
+    path("feedback/touchpoints/<id:pk>/revoke/", views.revoke, name="feedback_touchpoint_revoke"),
     # Public: pages on the touchpoint's allowed origins call it (see feedback/public.py).
     path("touchpoint/v1/<str:key>/", public.touchpoint, name="touchpoint_answer"),
     # REST API (same services and queries)

@@ -16,10 +16,10 @@ from feedback.views.programmes import (
     programmes,
 )
 from feedback.views.threads import new_thread, screenshot, thread_detail, thread_posts_fragment, thread_reply
-from feedback.views.touchpoints import touchpoint_demo, touchpoints
+from feedback.views.touchpoints import revoke, touchpoint_demo, touchpoints
 
 __all__ = [
     "admit_wave", "decide", "enrol", "invite", "item_detail", "item_note", "item_status", "item_tags", "leave",
-    "my_feedback", "new_thread", "programme", "programme_members", "programmes", "screenshot", "staff_feedback",
+    "my_feedback", "new_thread", "programme", "programme_members", "programmes", "revoke", "screenshot", "staff_feedback",
     "thread_detail", "thread_posts_fragment", "thread_reply", "touchpoint_demo", "touchpoints",
 ]

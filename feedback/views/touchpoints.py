@@ -1,11 +1,12 @@
 """Staff pages for touchpoints: NPS per touchpoint and the widget on a mock invoice."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from community import languages
 from feedback import queries, services
@@ -40,3 +41,16 @@ def touchpoint_demo(request, pk):
         "languages": settings.LANGUAGES,
         "origin_allowed": request.build_absolute_uri("/").rstrip("/").lower() in touchpoint.origins,
     })
+
+
+@staff_only
+@require_POST
+def revoke(request, pk):
+    """Revoke a touchpoint's key: its widget and endpoint refuse every answer from now on."""
+    touchpoint = Touchpoint.objects.filter(pk=pk).first()
+    if touchpoint is None:
+        raise Http404(_("There is no such touchpoint."))
+    services.revoke_touchpoint(touchpoint=touchpoint, by=request.user)
+    messages.success(request, _("The key of “%(name)s” is revoked: it accepts no more answers.")
+                     % {"name": touchpoint.name})
+    return redirect("feedback_touchpoints")
