@@ -94,9 +94,7 @@ class ReplyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Internal note"), strip=False,
-                           help_text=_("Only staff see internal notes. The customer is not told."),
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("New internal note"), strip=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ItemStatusForm(forms.Form):

@@ -259,8 +259,8 @@ def post_thread(
             source=Source.BETA, thread=thread, programme=programme, author=author, title=title,
             text=plain_text(rendered.html), language=language,
         )
-        chosen = list(Tag.objects.filter(offered=True, pk__in=[t.pk for t in tags]))
-        _add_tags(item, chosen, by=author)
+        chosen = Tag.objects.filter(offered=True, pk__in=[t.pk for t in tags]).values_list("pk", flat=True)
+        _add_tags(item, list(chosen), by=author, fresh=True)
         apply_rules(item)
         enqueue_on_commit(tasks.notify_new_thread, thread.pk)
     thread.item_id = item.pk
@@ -292,37 +292,42 @@ def reply(*, thread, author, body: str, language: str | None = None) -> Post:
 # --- Feedback items: tags, status, notes ----------------------------------------------------------
 
 
-def _add_tags(item, tags, *, by=None, rule=None) -> list:
-    have = set(ItemTag.objects.filter(item=item).values_list("tag_id", flat=True))
-    new = [tag for tag in dict.fromkeys(tags) if tag.pk not in have]
+def _add_tags(item, tag_ids, *, by=None, rules: dict | None = None, fresh: bool = False) -> list[int]:
+    """Add tags (by id) the item lacks, each change recorded with who or which rule (rules maps a
+    tag id to its (rule id, rule name)). A fresh item has no tags yet: nothing to look up."""
+    rules = rules or {}
+    have = set() if fresh else set(ItemTag.objects.filter(item=item).values_list("tag_id", flat=True))
+    new = [pk for pk in dict.fromkeys(tag_ids) if pk not in have]
     if new:
-        ItemTag.objects.bulk_create([ItemTag(item=item, tag=tag) for tag in new], ignore_conflicts=True)
+        ItemTag.objects.bulk_create([ItemTag(item=item, tag_id=pk) for pk in new], ignore_conflicts=True)
         TagChange.objects.bulk_create([
-            TagChange(item=item, tag=tag, action=TagChange.Action.ADDED, by=by, rule=rule,
-                      rule_name=rule.name if rule else "")
-            for tag in new
+            TagChange(item=item, tag_id=pk, action=TagChange.Action.ADDED, by=by,
+                      rule_id=rules.get(pk, (None, ""))[0], rule_name=rules.get(pk, (None, ""))[1])
+            for pk in new
         ])
     return new
 
 
-def apply_rules(item) -> list:
-    """Tag an item by the active keyword rules (each added tag recorded with its rule). Tags a
-    person removed by hand are not added back by a rule."""
+def apply_rules(item, *, fresh: bool = False) -> list[int]:
+    """Tag an item by the active keyword rules, in its language (each added tag recorded with its
+    rule). Tags a person removed by hand are not added back by a rule. Ids of the tags added."""
     from feedback.models import KeywordRule
 
-    matched = tagging.matching_rules(f"{item.title}\n{item.text}", tagging.active_rules(), item.language)
+    # A touchpoint item's title is made by us ("Invoice: 3/10"): only what the customer wrote counts.
+    text = item.text if item.source == Source.TOUCHPOINT else f"{item.title}\n{item.text}"
+    matched = tagging.matching_rules(text, tagging.active_rules(), item.language)
     if not matched:
         return []
-    removed = set(TagChange.objects.filter(item=item, action=TagChange.Action.REMOVED, by__isnull=False)
-                  .values_list("tag_id", flat=True))
-    tags = {t.pk: t for t in Tag.objects.filter(pk__in={r.tag_id for r in matched} - removed)}
-    rows = {r.pk: r for r in KeywordRule.objects.filter(pk__in=[r.rule_id for r in matched])}
-    added = []
-    for compiled in matched:
-        tag = tags.get(compiled.tag_id)
-        if tag is not None:
-            added += _add_tags(item, [tag], rule=rows.get(compiled.rule_id))
-    return added
+    # The rules as they are now (one query): a rule deleted or paused since it was compiled adds nothing.
+    current = KeywordRule.objects.filter(pk__in=[r.rule_id for r in matched], active=True)
+    rules = {}
+    for rule_id, tag_id, name in current.values_list("pk", "tag_id", "name").order_by("pk"):
+        rules.setdefault(tag_id, (rule_id, name))
+    if not fresh:
+        removed = TagChange.objects.filter(item=item, action=TagChange.Action.REMOVED, by__isnull=False)
+        for tag_id in removed.values_list("tag_id", flat=True):
+            rules.pop(tag_id, None)
+    return _add_tags(item, list(rules), rules=rules, fresh=fresh)
 
 
 def _touch_item(item) -> None:
@@ -337,9 +342,9 @@ def set_tags(*, item, tags, by) -> tuple[list, list]:
     rules.check_can_manage_item(by, item)
     wanted = {t.pk: t for t in tags}
     with transaction.atomic():
-        FeedbackItem.objects.select_for_update().filter(pk=item.pk).exists()
+        list(FeedbackItem.objects.select_for_update().filter(pk=item.pk).values_list("pk"))  # one retag at a time
         have = set(ItemTag.objects.filter(item=item).values_list("tag_id", flat=True))
-        added = _add_tags(item, [t for pk, t in wanted.items() if pk not in have], by=by)
+        added = _add_tags(item, [pk for pk in wanted if pk not in have], by=by)
         gone = have - set(wanted)
         removed = list(Tag.objects.filter(pk__in=gone))
         if gone:
@@ -431,7 +436,7 @@ def submit_answer(
             source=Source.TOUCHPOINT, answer=answer, touchpoint=touchpoint, author_id=member_id,
             title=f"{touchpoint.name}: {score}/10", text=masked, language=code,
         )
-        apply_rules(item)
+        apply_rules(item, fresh=True)
     return answer
 
 

@@ -164,3 +164,10 @@ def test_old_answers_leave_the_90_days(touchpoint):
     answer = services.submit_answer(touchpoint=touchpoint, score=10)
     TouchpointAnswer.objects.filter(pk=answer.pk).update(created_at=timezone.now() - timedelta(days=91))
     assert touchpoint_scores()[0].total == 0
+
+
+def test_only_the_comment_is_tagged(touchpoint):
+    answer = services.submit_answer(touchpoint=touchpoint, score=8)
+    assert not answer.item.tags.exists()
+    answer = services.submit_answer(touchpoint=touchpoint, score=2, comment="Factuur is te hoog", language="nl")
+    assert list(answer.item.tags.values_list("slug", flat=True)) == ["invoice"]
