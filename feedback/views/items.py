@@ -82,7 +82,7 @@ def item_tags(request, item):
 @item_action
 def item_note(request, item):
     rules.check_can_manage_item(request.user, item)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, prefix="note")
     if form.is_valid():
         try:
             services.add_internal_note(item=item, by=request.user, body=form.cleaned_data["body"])

@@ -80,7 +80,7 @@ def staff_context(user, item, **forms) -> dict:
         "staff": True,
         "status_form": forms.get("status_form") or ItemStatusForm(item=item),
         "tags_form": forms.get("tags_form") or ItemTagsForm(initial={"tags": [t.pk for t in item.tags.all()]}),
-        "note_form": forms.get("note_form") or NoteForm(),
+        "note_form": forms.get("note_form") or NoteForm(prefix="note"),
     }
 
 

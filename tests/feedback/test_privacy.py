@@ -65,7 +65,7 @@ def test_outsiders_get_404_on_every_path_by_id(client, world, who):
     outsider = MemberFactory() if who == "stranger" else world[who]
     client.force_login(outsider)
     for method, url in _paths(world):
-        data = {"body": "hi", "status": "acknowledged"} if method == "post" else None
+        data = {"body": "hi", "note-body": "hi", "status": "acknowledged"} if method == "post" else None
         response = getattr(client, method)(url, data, content_type="application/json") if "/api/" in url and data \
             else getattr(client, method)(url, data)
         assert response.status_code == 404, (method, url, response.status_code)
