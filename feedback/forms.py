@@ -48,10 +48,8 @@ class EnrolForm(forms.Form):
             self.fields["device"] = device
         if programme.enrolment != programme.Enrolment.APPLY:
             del self.fields["reason"]
-        if not programme.consent_text:
+        if not programme.consent_text:  # the terms themselves are shown above the form
             del self.fields["consent"]
-        else:
-            self.fields["consent"].help_text = programme.consent_text
 
 
 class ThreadForm(forms.Form):
