@@ -127,10 +127,13 @@ def leave(request, pk):
 
 @staff_only
 @require_GET
-def programme_members(request, pk, wave_form=None):
-    page = programme_page(request, pk)
+def programme_members(request, pk):
+    return _members_page(request, programme_page(request, pk))
+
+
+def _members_page(request, page, wave_form=None, status=200):
     rules.check_can_manage_programme(request.user, page)
-    return render(request, "feedback/programme_members.html", {
+    return render(request, "feedback/programme_members.html", status=status, context={
         "programme": page, "applicants": queries.applicants(page), "members": queries.members_of(page),
         "summary": queries.programme_summary(page), "wave_form": wave_form or WaveForm(),
         "invite_url": request.build_absolute_uri(f"/betas/{page.pk}/invite/{page.invite_token}/"),
@@ -159,7 +162,7 @@ def admit_wave(request, pk):
     page = programme_page(request, pk)
     form = WaveForm(request.POST)
     if not form.is_valid():
-        return programme_members(request, pk, wave_form=form)
+        return _members_page(request, page, wave_form=form, status=400)
     wave = services.admit_wave(programme=page, by=request.user, size=form.cleaned_data["size"])
     if wave is None:
         messages.info(request, _("Nobody was admitted: no one is waiting, or the beta is full."))
