@@ -45,7 +45,7 @@ def _thread(request, pk) -> Thread:
     return thread
 
 
-class TagSerializer(serializers.ModelSerializer):
+class FeedbackTagSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -53,12 +53,12 @@ class TagSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-class ThreadSerializer(serializers.ModelSerializer):
+class BetaThreadSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     author = serializers.CharField(source="author.public_name", read_only=True)
     body = serializers.CharField(source="body_html", read_only=True)
     status = serializers.CharField(source="item.status", read_only=True)
-    tags = TagSerializer(source="item.tags", many=True, read_only=True)
+    tags = FeedbackTagSerializer(source="item.tags", many=True, read_only=True)
     posts = serializers.IntegerField(source="post_count", read_only=True)
 
     class Meta:
@@ -68,7 +68,7 @@ class ThreadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PostSerializer(serializers.ModelSerializer):
+class BetaPostSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.public_name", read_only=True)
     body = serializers.CharField(source="body_html", read_only=True)
 
@@ -78,19 +78,19 @@ class PostSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ThreadDetailSerializer(ThreadSerializer):
-    replies = PostSerializer(source="post_list", many=True, read_only=True)
+class BetaThreadDetailSerializer(BetaThreadSerializer):
+    replies = BetaPostSerializer(source="post_list", many=True, read_only=True)
     screenshots = serializers.SerializerMethodField()
 
-    class Meta(ThreadSerializer.Meta):
-        fields = [*ThreadSerializer.Meta.fields, "replies", "screenshots"]
+    class Meta(BetaThreadSerializer.Meta):
+        fields = [*BetaThreadSerializer.Meta.fields, "replies", "screenshots"]
         read_only_fields = fields
 
     def get_screenshots(self, thread) -> list[str]:
         return [shot.get_absolute_url() for shot in queries.thread_screenshots(thread)]
 
 
-class ThreadInputSerializer(serializers.Serializer):
+class BetaThreadInputSerializer(serializers.Serializer):
     # Blank and over-long text pass through: the services word those messages.
     kind = serializers.ChoiceField(choices=Thread.Kind.choices)
     title = serializers.CharField(allow_blank=True, trim_whitespace=False)
@@ -101,14 +101,14 @@ class ThreadInputSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
 
 
-class ReplyInputSerializer(serializers.Serializer):
+class BetaReplyInputSerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class FeedbackItemSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     status_label = serializers.CharField(read_only=True)
-    tags = TagSerializer(many=True, read_only=True)
+    tags = FeedbackTagSerializer(many=True, read_only=True)
     answers = serializers.SerializerMethodField(help_text="The staff's answers with each status change.")
 
     class Meta:
@@ -122,8 +122,8 @@ class ItemSerializer(serializers.ModelSerializer):
         return [{"status": c.to_status, "answer": c.response_html, "at": c.created_at} for c in history]
 
 
-class ThreadPageSerializer(serializers.Serializer):
-    results = ThreadSerializer(many=True)
+class BetaThreadPageSerializer(serializers.Serializer):
+    results = BetaThreadSerializer(many=True)
     page = serializers.IntegerField()
     has_next = serializers.BooleanField()
 
@@ -132,20 +132,20 @@ class ThreadPageSerializer(serializers.Serializer):
 class ProgrammeThreads(generics.GenericAPIView):
     """A programme's threads (members and staff only), or post one."""
 
-    serializer_class = ThreadInputSerializer
+    serializer_class = BetaThreadInputSerializer
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=Thread.Kind.values),
                                OpenApiParameter("q", OpenApiTypes.STR), OpenApiParameter("page", OpenApiTypes.INT)],
-                   responses=ThreadPageSerializer)
+                   responses=BetaThreadPageSerializer)
     def get(self, request, pk):
         params = request.query_params
         listing = queries.thread_listing(_programme(request, pk), viewer=request.user, kind=params.get("kind", ""),
                                          q=params.get("q", ""), page=params.get("page", 1))
-        return Response({"results": ThreadSerializer(listing.threads, many=True).data, "page": listing.page,
+        return Response({"results": BetaThreadSerializer(listing.threads, many=True).data, "page": listing.page,
                          "has_next": listing.has_next})
 
-    @extend_schema(responses={201: ThreadSerializer})
+    @extend_schema(responses={201: BetaThreadSerializer})
     def post(self, request, pk):
         programme = _programme(request, pk)
         data = self.get_serializer(data=request.data)
@@ -157,36 +157,36 @@ class ProgrammeThreads(generics.GenericAPIView):
             body=values["body"], device=values["device"], app_version=values["app_version"], tags=tags,
             language=values.get("language") or None,
         ))
-        return Response(ThreadSerializer(queries.get_thread(thread.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(BetaThreadSerializer(queries.get_thread(thread.pk)).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["betas"])
 class ThreadDetail(generics.GenericAPIView):
-    serializer_class = ThreadDetailSerializer
+    serializer_class = BetaThreadDetailSerializer
     permission_classes = [IsAuthenticated]
 
     def get(self, request, pk):
         thread = _thread(request, pk)
         thread.post_list = queries.thread_posts(thread)
-        return Response(ThreadDetailSerializer(thread).data)
+        return Response(BetaThreadDetailSerializer(thread).data)
 
 
 @extend_schema(tags=["betas"])
 class ThreadPosts(generics.GenericAPIView):
-    serializer_class = ReplyInputSerializer
+    serializer_class = BetaReplyInputSerializer
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=PostSerializer(many=True))
+    @extend_schema(responses=BetaPostSerializer(many=True))
     def get(self, request, pk):
-        return Response(PostSerializer(queries.thread_posts(_thread(request, pk)), many=True).data)
+        return Response(BetaPostSerializer(queries.thread_posts(_thread(request, pk)), many=True).data)
 
-    @extend_schema(responses={201: PostSerializer})
+    @extend_schema(responses={201: BetaPostSerializer})
     def post(self, request, pk):
         thread = _thread(request, pk)
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = _refusals(lambda: services.reply(thread=thread, author=request.user, body=data.validated_data["body"]))
-        return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
+        return Response(BetaPostSerializer(post).data, status=status.HTTP_201_CREATED)
 
 
 def _history(items) -> dict:
@@ -202,22 +202,22 @@ def _history(items) -> dict:
 class MyFeedback(generics.GenericAPIView):
     """Everything the caller sent, from every source, with its status and the staff's answers."""
 
-    serializer_class = ItemSerializer
+    serializer_class = FeedbackItemSerializer
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
         items, has_next = queries.my_feedback(request.user, page=request.query_params.get("page", 1))
-        data = ItemSerializer(items, many=True, context={"history": _history(items)}).data
+        data = FeedbackItemSerializer(items, many=True, context={"history": _history(items)}).data
         return Response({"results": data, "has_next": has_next})
 
 
 @extend_schema(tags=["feedback"])
 class ItemDetail(generics.GenericAPIView):
-    serializer_class = ItemSerializer
+    serializer_class = FeedbackItemSerializer
     permission_classes = [IsAuthenticated]
 
     def get(self, request, pk):
         item = queries.get_item(pk)
         if item is None or not rules.can_view_item(request.user, item):
             raise NotFound(_("There is no such feedback."))
-        return Response(ItemSerializer(item, context={"history": _history([item])}).data)
+        return Response(FeedbackItemSerializer(item, context={"history": _history([item])}).data)
