@@ -236,9 +236,13 @@ class Post(models.Model):
         return f"{self.author_id} in {self.thread_id}"
 
 
-# Screenshots live outside MEDIA_ROOT: no URL serves them but feedback.views.screenshot, which
-# asks the rule first.
-screenshot_storage = FileSystemStorage(location=settings.VAR_DIR / "private" / "screenshots", base_url=None)
+def screenshot_storage():
+    """Screenshots live under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT: no URL serves them but
+    feedback.views.screenshot, which asks the rule first. A callable, so migrations name it
+    instead of freezing a path."""
+    from pathlib import Path
+
+    return FileSystemStorage(location=Path(settings.PRIVATE_MEDIA_ROOT) / "screenshots", base_url=None)
 
 
 class ScreenshotQuerySet(models.QuerySet):

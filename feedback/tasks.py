@@ -6,6 +6,7 @@ Internal notes never reach any of these.
 """
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ def notify_new_application(membership_id: int) -> int:
     title = format_lazy(_("New application to the beta “{title}”"), title=programme.title)
     return len(notify(list(staff), kind="beta_application", key=f"beta-application:{membership.pk}", title=title,
                       body=Truncator(membership.reason).chars(300),
-                      url=f"/betas/{programme.pk}/members/"))
+                      url=reverse("feedback_programme_members", args=[programme.pk])))
 
 
 @retrying_task()

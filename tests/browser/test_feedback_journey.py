@@ -157,4 +157,5 @@ def test_widget_on_the_mock_invoice_reaches_staff_tagged_invoice(page, live_serv
     assert FeedbackItem.objects.get(answer=answer).tags.filter(slug="invoice").exists()
     screenshot(at_top(page), "touchpoint-item-staff")
     page.goto("/feedback/touchpoints/")
+    no_axe_violations(page, "the touchpoints page")
     screenshot(at_top(page), "touchpoints")

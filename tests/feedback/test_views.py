@@ -117,3 +117,23 @@ def test_a_restricted_programme_hides_its_inside_even_from_members(client):
     client.force_login(member)
     assert client.get(reverse("feedback_thread", args=[thread.pk])).status_code == 404
     assert not FeedbackItem.objects.visible_to(member).exists()
+
+
+@pytest.mark.parametrize("url", ["/admin/feedback-tags/", "/admin/feedback-rules/", "/admin/touchpoints/",
+                                 "/admin/customer-numbers/", "/admin/touchpoints/new/", "/admin/feedback-rules/new/"])
+def test_staff_manage_the_taxonomy_rules_and_touchpoints_in_the_wagtail_admin(client, url):
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 200
+
+
+def test_a_touchpoint_registered_in_the_admin_gets_its_keys(client):
+    from feedback.models import Touchpoint
+
+    client.force_login(StaffFactory())
+    response = client.post("/admin/touchpoints/new/", {"name": "Support chat", "slug": "support-chat",
+                                                       "allowed_origins": "https://chat.example.com"})
+    assert response.status_code == 302
+    touchpoint = Touchpoint.objects.get(slug="support-chat")
+    assert touchpoint.public_key.startswith("tp_") and len(touchpoint.secret) >= 40
+    inspect = client.get(f"/admin/touchpoints/inspect/{touchpoint.pk}/")
+    assert touchpoint.secret.encode() in inspect.content
