@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),
     path("", include("ideas.urls")),
     path("", include("ideas.polls.urls")),
+    path("", include("feedback.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]
 

@@ -44,6 +44,8 @@ MIGRATION_ROWS = [
     ("ideas.migrations.0002_default_statuses", "create_statuses"),
     ("ideas.migrations.0003_staff_permissions", "grant"),
     ("community.migrations.0008_staff_segment_permissions", "grant"),
+    ("feedback.migrations.0002_default_tags", "create_tags"),
+    ("feedback.migrations.0003_staff_permissions", "grant"),
 ]
 
 

@@ -175,3 +175,51 @@ def make_segment(**fields):
 
     fields.setdefault("name", "Segment")
     return Segment.objects.create(**fields)
+# --- Feedback ----------------------------------------------------------------------------------
+
+
+def make_programme(**fields):
+    """A running beta programme under the site's root page (programmes are Wagtail pages)."""
+    from wagtail.models import Page
+
+    from feedback.pages import BetaProgramPage
+
+    n = BetaProgramPage.objects.count() + 1
+    fields.setdefault("title", f"Beta {n}")
+    fields.setdefault("slug", f"beta-{n}")
+    fields.setdefault("enrolment", BetaProgramPage.Enrolment.OPEN)
+    root = Page.get_first_root_node()
+    parent = root.get_children().first() or root
+    return parent.add_child(instance=BetaProgramPage(**fields))
+
+
+def make_member_of(programme, member=None):
+    """An active member of the programme (a new customer unless one is given)."""
+    from feedback.models import Membership
+
+    member = member or MemberFactory()
+    Membership.objects.update_or_create(
+        programme=programme, member=member, defaults={"state": Membership.State.ACTIVE}
+    )
+    return member
+
+
+def make_thread(programme=None, author=None, **fields):
+    """A thread posted through the service (so it has its feedback item and rule tags)."""
+    from feedback import services
+
+    programme = programme or make_programme()
+    author = author or make_member_of(programme)
+    fields.setdefault("kind", "idea")
+    fields.setdefault("title", "The guide is slow to load")
+    fields.setdefault("body", "It takes ten seconds every evening.")
+    return services.post_thread(author=author, programme=programme, **fields)
+
+
+class TouchpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.Touchpoint"
+
+    name = factory.Sequence(lambda n: f"Touchpoint {n}")
+    slug = factory.Sequence(lambda n: f"touchpoint-{n}")
+    allowed_origins = "https://minside.example.com\nhttp://testserver"

@@ -1,0 +1,447 @@
+"""Every write on beta programmes and feedback, one verb per use case. Views, the API, the
+touchpoint endpoint, the admin, commands and tasks call these.
+
+Each service checks the rule, validates, writes in one transaction and registers what happens
+after the commit: live events and notification tasks.
+"""
+
+import hashlib
+import hmac
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community import languages
+from community.background import enqueue_on_commit
+from community.content import mask_personal_data, plain_text, render_user_text
+from community.inputs import clean_line, clean_text, has_visible_character
+from community.live import after_commit
+from community.rules import NotAllowed, is_staff
+from feedback import events, images, rules, tagging, tasks
+from feedback.models import (
+    CLOSED,
+    CustomerNumber,
+    FeedbackItem,
+    InternalNote,
+    ItemStatusChange,
+    ItemTag,
+    Membership,
+    Post,
+    ProgrammeEnd,
+    Screenshot,
+    Source,
+    Tag,
+    TagChange,
+    Thread,
+    Touchpoint,
+    TouchpointAnswer,
+    Wave,
+)
+from feedback.pages import BetaProgramPage
+
+TITLE_MIN, TITLE_MAX = 5, 140
+BODY_MAX = 20_000
+REPLY_MAX = 10_000
+REASON_MAX = 2_000
+NOTE_MAX = 5_000
+COMMENT_MAX = 1_000
+RESPONSE_MIN, RESPONSE_MAX = 3, 5_000
+
+
+# --- Validation ----------------------------------------------------------------------------------
+
+
+def check_title(title: str) -> str:
+    title = clean_line(title)
+    if len(title) < TITLE_MIN or not has_visible_character(title):
+        raise ValidationError(_("Give it a title of at least %(n)s characters.") % {"n": TITLE_MIN}, code="title")
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            _("Keep the title under %(n)s characters (it has %(len)s).") % {"n": TITLE_MAX, "len": len(title)},
+            code="title",
+        )
+    return title
+
+
+def check_text(text: str, *, maximum: int, required: bool, code: str = "body") -> str:
+    text = clean_text(text).strip()
+    if not has_visible_character(text):
+        text = ""
+    if required and not text:
+        raise ValidationError(_("Please write something here."), code=code)
+    if len(text) > maximum:
+        raise ValidationError(
+            _("This is too long: %(len)s characters, the limit is %(n)s.") % {"len": len(text), "n": maximum},
+            code=code,
+        )
+    return text
+
+
+def _check_line(value: str, maximum: int) -> str:
+    return clean_line(value)[:maximum]
+
+
+def _check_consent(programme, consent: bool) -> None:
+    if programme.consent_text and not consent:
+        raise ValidationError(_("Please accept the terms of this beta to join."), code="consent")
+
+
+# --- Membership -----------------------------------------------------------------------------------
+
+
+def _lock_programme(programme) -> None:
+    """Serialise joins of one programme (capacity): lock its page row."""
+    list(BetaProgramPage.objects.select_for_update().filter(pk=programme.pk).values_list("pk"))
+
+
+def _has_room(programme) -> bool:
+    if not programme.capacity:
+        return True
+    active = Membership.objects.filter(programme=programme, state=Membership.State.ACTIVE).count()
+    return active < programme.capacity
+
+
+def _full():
+    return NotAllowed(_("This beta is full. Thank you for your interest!"))
+
+
+def join_programme(*, member, programme, device: str = "", token: str = "", consent: bool = False) -> Membership:
+    """Join an open programme, or an invite-only one with its link, at once."""
+    device = _check_line(device, 60)
+    rules.check_can_join(member, programme, device=device, token=token)
+    _check_consent(programme, consent)
+    with transaction.atomic():
+        _lock_programme(programme)
+        if not _has_room(programme):
+            raise _full()
+        membership, _created = Membership.objects.update_or_create(
+            programme=programme, member=member,
+            defaults={"state": Membership.State.ACTIVE, "device": device, "consented_at": timezone.now(),
+                      "decided_at": timezone.now()},
+        )
+    rules.forget_membership(member, programme)
+    return membership
+
+
+def apply_to_programme(*, member, programme, reason: str, device: str = "", consent: bool = False) -> Membership:
+    """Apply with a reason; staff decide (one by one or in waves) and the applicant is told."""
+    device = _check_line(device, 60)
+    rules.check_can_apply(member, programme, device=device)
+    reason = check_text(reason, maximum=REASON_MAX, required=True, code="reason")
+    _check_consent(programme, consent)
+    with transaction.atomic():
+        membership, _created = Membership.objects.update_or_create(
+            programme=programme, member=member,
+            defaults={"state": Membership.State.APPLIED, "reason": reason, "device": device,
+                      "consented_at": timezone.now() if consent else None},
+        )
+        enqueue_on_commit(tasks.notify_new_application, membership.pk)
+    rules.forget_membership(member, programme)
+    return membership
+
+
+def _admit(membership, by, wave=None) -> None:
+    Membership.objects.filter(pk=membership.pk).update(
+        state=Membership.State.ACTIVE, decided_by=by, decided_at=timezone.now(), wave=wave
+    )
+    membership.state = Membership.State.ACTIVE
+    enqueue_on_commit(tasks.notify_decision, membership.pk)
+
+
+def approve_application(*, membership, by) -> Membership:
+    rules.check_can_decide(by, membership)
+    with transaction.atomic():
+        _lock_programme(membership.programme)
+        current = Membership.objects.select_for_update().get(pk=membership.pk)
+        rules.check_can_decide(by, current)
+        if not _has_room(membership.programme):
+            raise _full()
+        _admit(current, by)
+    membership.state = current.state
+    return membership
+
+
+def decline_application(*, membership, by) -> Membership:
+    rules.check_can_decide(by, membership)
+    with transaction.atomic():
+        updated = Membership.objects.filter(pk=membership.pk, state=Membership.State.APPLIED).update(
+            state=Membership.State.DECLINED, decided_by=by, decided_at=timezone.now()
+        )
+        if not updated:
+            raise NotAllowed(_("This application was already decided."))
+        enqueue_on_commit(tasks.notify_decision, membership.pk)
+    membership.state = Membership.State.DECLINED
+    return membership
+
+
+def admit_wave(*, programme, by, size: int) -> Wave | None:
+    """Admit the next `size` applicants, oldest first, as far as the capacity allows: one wave.
+    None when nobody was waiting (or the programme is full)."""
+    rules.check_can_manage_programme(by, programme)
+    if not 1 <= size <= 10_000:
+        raise ValidationError(_("Admit between 1 and 10,000 applicants at a time."), code="size")
+    with transaction.atomic():
+        _lock_programme(programme)
+        if programme.capacity:
+            active = Membership.objects.filter(programme=programme, state=Membership.State.ACTIVE).count()
+            size = min(size, max(programme.capacity - active, 0))
+        waiting = list(
+            Membership.objects.filter(programme=programme, state=Membership.State.APPLIED)
+            .select_for_update().order_by("created_at", "pk")[:size]
+        )
+        if not waiting:
+            return None
+        number = (Wave.objects.filter(programme=programme).order_by("-number").values_list("number", flat=True)
+                  .first() or 0) + 1
+        wave = Wave.objects.create(programme=programme, number=number, admitted_by=by)
+        for membership in waiting:
+            _admit(membership, by, wave)
+    return wave
+
+
+def leave_programme(*, member, programme) -> None:
+    rules.check_can_leave(member, programme)
+    Membership.objects.filter(programme=programme, member=member).update(state=Membership.State.LEFT)
+    rules.forget_membership(member, programme)
+
+
+def end_programme(*, programme) -> bool:
+    """The programme's end date has passed: thank every member with what their feedback changed.
+    Once per programme (a ProgrammeEnd row); True if this call did it."""
+    if not programme.has_ended:
+        return False
+    with transaction.atomic():
+        _end, created = ProgrammeEnd.objects.get_or_create(programme=programme)
+        if created:
+            enqueue_on_commit(tasks.thank_members, programme.pk)
+    return created
+
+
+# --- Threads and posts ---------------------------------------------------------------------------
+
+
+def post_thread(
+    *, author, programme, kind: str, title: str, body: str = "", device: str = "", app_version: str = "",
+    screenshots=(), tags=(), language: str | None = None,
+) -> Thread:
+    """Post feedback in a programme. Bug reports need the device and app version. Screenshots are
+    checked and re-encoded before anything is written, so a bad file refuses the whole post and
+    leaves nothing behind."""
+    rules.check_can_post_thread(author, programme)
+    if kind not in Thread.Kind.values:
+        raise ValidationError(_("Choose what kind of feedback this is."), code="kind")
+    title, title_masked = mask_personal_data(check_title(title))
+    body = check_text(body, maximum=BODY_MAX, required=kind == Thread.Kind.BUG)
+    device, app_version = _check_line(device, 80), _check_line(app_version, 40)
+    if kind == Thread.Kind.BUG and not device:
+        raise ValidationError(_("Tell us which device you saw the bug on."), code="device")
+    if len(screenshots) > images.MAX_PER_THREAD:
+        raise ValidationError(
+            _("Attach up to %(n)s screenshots.") % {"n": images.MAX_PER_THREAD}, code="screenshots"
+        )
+    cleaned = [images.clean_screenshot(upload) for upload in screenshots]
+    rendered = render_user_text(body)
+    language = languages.choose(f"{title}\n{body}", author=author, chosen=language)
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            programme=programme, author=author, kind=kind, title=title, body_source=body,
+            body_html=rendered.html, language=language, device=device, app_version=app_version,
+        )
+        for image in cleaned:
+            Screenshot.objects.create(
+                thread=thread, uploaded_by=author, file=image.file, content_type=image.content_type,
+                width=image.width, height=image.height,
+            )
+        item = FeedbackItem.objects.create(
+            source=Source.BETA, thread=thread, programme=programme, author=author, title=title,
+            text=plain_text(rendered.html), language=language,
+        )
+        chosen = Tag.objects.filter(offered=True, pk__in=[t.pk for t in tags]).values_list("pk", flat=True)
+        _add_tags(item, list(chosen), by=author, fresh=True)
+        apply_rules(item)
+        enqueue_on_commit(tasks.notify_new_thread, thread.pk)
+    thread.item_id = item.pk
+    thread.masked = tuple(dict.fromkeys((*title_masked, *rendered.masked)))
+    return thread
+
+
+def _touch_thread(thread_id: int, **changes) -> None:
+    Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, last_activity_at=timezone.now(), **changes)
+
+
+def reply(*, thread, author, body: str, language: str | None = None) -> Post:
+    rules.check_can_reply(author, thread)
+    body = check_text(body, maximum=REPLY_MAX, required=True)
+    rendered = render_user_text(body)
+    with transaction.atomic():
+        post = Post.objects.create(
+            thread=thread, author=author, body_source=body, body_html=rendered.html, by_staff=is_staff(author),
+            language=languages.choose(body, author=author, chosen=language),
+        )
+        _touch_thread(thread.pk, post_count=F("post_count") + 1)
+        FeedbackItem.objects.filter(thread=thread).update(updated_at=timezone.now())
+        enqueue_on_commit(tasks.notify_reply, post.pk)
+    after_commit(events.thread_changed, thread.pk)
+    post.masked = rendered.masked
+    return post
+
+
+# --- Feedback items: tags, status, notes ----------------------------------------------------------
+
+
+def _add_tags(item, tag_ids, *, by=None, rules: dict | None = None, fresh: bool = False) -> list[int]:
+    """Add tags (by id) the item lacks, each change recorded with who or which rule (rules maps a
+    tag id to its (rule id, rule name)). A fresh item has no tags yet: nothing to look up."""
+    rules = rules or {}
+    have = set() if fresh else set(ItemTag.objects.filter(item=item).values_list("tag_id", flat=True))
+    new = [pk for pk in dict.fromkeys(tag_ids) if pk not in have]
+    if new:
+        ItemTag.objects.bulk_create([ItemTag(item=item, tag_id=pk) for pk in new], ignore_conflicts=True)
+        TagChange.objects.bulk_create([
+            TagChange(item=item, tag_id=pk, action=TagChange.Action.ADDED, by=by,
+                      rule_id=rules.get(pk, (None, ""))[0], rule_name=rules.get(pk, (None, ""))[1])
+            for pk in new
+        ])
+    return new
+
+
+def apply_rules(item, *, fresh: bool = False) -> list[int]:
+    """Tag an item by the active keyword rules, in its language (each added tag recorded with its
+    rule). Tags a person removed by hand are not added back by a rule. Ids of the tags added."""
+    from feedback.models import KeywordRule
+
+    # A touchpoint item's title is made by us ("Invoice: 3/10"): only what the customer wrote counts.
+    text = item.text if item.source == Source.TOUCHPOINT else f"{item.title}\n{item.text}"
+    matched = tagging.matching_rules(text, tagging.active_rules(), item.language)
+    if not matched:
+        return []
+    # The rules as they are now (one query): a rule deleted or paused since it was compiled adds nothing.
+    current = KeywordRule.objects.filter(pk__in=[r.rule_id for r in matched], active=True)
+    rules = {}
+    for rule_id, tag_id, name in current.values_list("pk", "tag_id", "name").order_by("pk"):
+        rules.setdefault(tag_id, (rule_id, name))
+    if not fresh:
+        removed = TagChange.objects.filter(item=item, action=TagChange.Action.REMOVED, by__isnull=False)
+        for tag_id in removed.values_list("tag_id", flat=True):
+            rules.pop(tag_id, None)
+    return _add_tags(item, list(rules), rules=rules, fresh=fresh)
+
+
+def _touch_item(item) -> None:
+    FeedbackItem.objects.filter(pk=item.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    if item.thread_id:
+        _touch_thread(item.thread_id)
+        after_commit(events.thread_changed, item.thread_id)
+
+
+def set_tags(*, item, tags, by) -> tuple[list, list]:
+    """Staff retag an item by hand: (added, removed), each change kept in the history."""
+    rules.check_can_manage_item(by, item)
+    wanted = {t.pk: t for t in tags}
+    with transaction.atomic():
+        list(FeedbackItem.objects.select_for_update().filter(pk=item.pk).values_list("pk"))  # one retag at a time
+        have = set(ItemTag.objects.filter(item=item).values_list("tag_id", flat=True))
+        added = _add_tags(item, [pk for pk in wanted if pk not in have], by=by)
+        gone = have - set(wanted)
+        removed = list(Tag.objects.filter(pk__in=gone))
+        if gone:
+            ItemTag.objects.filter(item=item, tag_id__in=gone).delete()
+            TagChange.objects.bulk_create([
+                TagChange(item=item, tag=tag, action=TagChange.Action.REMOVED, by=by) for tag in removed
+            ])
+        if added or removed:
+            _touch_item(item)
+    return added, removed
+
+
+def change_item_status(*, item, to: str, by, response: str = "") -> ItemStatusChange:
+    """Staff move an item along TRANSITIONS. Closing it (resolved, won't do) needs an answer the
+    author reads: no feedback is closed silently. The author is told of every change."""
+    rules.check_can_change_item_status(by, item, to)
+    response = check_text(response, maximum=RESPONSE_MAX, required=to in CLOSED, code="response")
+    if to in CLOSED and len(response) < RESPONSE_MIN:
+        raise ValidationError(_("Tell the customer what happened before you close this."), code="response")
+    rendered = render_user_text(response)
+    with transaction.atomic():
+        current = FeedbackItem.objects.select_for_update().get(pk=item.pk)
+        if current.status != item.status:
+            raise NotAllowed(_("This feedback changed while you were answering. Please reload and try again."))
+        change = ItemStatusChange.objects.create(
+            item=current, from_status=current.status, to_status=to, response_source=response,
+            response_html=rendered.html, changed_by=by,
+        )
+        FeedbackItem.objects.filter(pk=item.pk).update(status=to)
+        _touch_item(item)
+        enqueue_on_commit(tasks.notify_item_status, change.pk)
+    item.status = to
+    return change
+
+
+def add_internal_note(*, item, by, body: str) -> InternalNote:
+    """A note for staff only. It publishes nothing and notifies no customer."""
+    rules.check_can_manage_item(by, item)
+    body = check_text(body, maximum=NOTE_MAX, required=True)
+    return InternalNote.objects.create(item=item, author=by, body_source=body, body_html=render_user_text(body).html)
+
+
+# --- Touchpoints ---------------------------------------------------------------------------------
+
+
+def sign_reference(touchpoint, reference: str) -> str:
+    """What the touchpoint's own system computes: HMAC-SHA256 of the reference, hex."""
+    return hmac.new(touchpoint.secret.encode(), reference.encode(), hashlib.sha256).hexdigest()
+
+
+def verify_reference(touchpoint, reference: str, signature: str) -> bool:
+    return hmac.compare_digest(sign_reference(touchpoint, reference), signature or "")
+
+
+def check_score(score) -> int:
+    # bool is an int in Python, and "7" is a string: only a JSON number 0..10 is a score.
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
+        raise ValidationError(_("Choose a score from 0 to 10."), code="score")
+    return score
+
+
+def submit_answer(
+    *, touchpoint, score, comment: str = "", reference: str = "", signature: str = "",
+    language: str | None = None, origin: str = "",
+) -> TouchpointAnswer:
+    """An NPS answer from a touchpoint, and its feedback item (tagged by the same rules). A
+    reference counts only with a valid signature; it links the answer to the member it names."""
+    if not touchpoint.is_active:
+        raise NotAllowed(_("This feedback form is no longer in use."))
+    score = check_score(score)
+    comment = check_text(comment if isinstance(comment, str) else "", maximum=COMMENT_MAX, required=False,
+                         code="comment")
+    reference = reference if isinstance(reference, str) else ""
+    if reference:
+        if len(reference) > 40 or not verify_reference(touchpoint, reference, signature if isinstance(signature, str) else ""):
+            raise ValidationError(_("The customer reference is not valid."), code="reference")
+    member_id = (
+        CustomerNumber.objects.filter(number=reference).values_list("member_id", flat=True).first() if reference else None
+    )
+    masked, _kinds = mask_personal_data(comment)
+    chosen = languages.supported(language)
+    code = chosen or (languages.detect(comment, fallback="en") if comment else "en")
+    with transaction.atomic():
+        answer = TouchpointAnswer.objects.create(
+            touchpoint=touchpoint, score=score, comment=masked, language=code, reference=reference,
+            member_id=member_id, origin=origin[:200],
+        )
+        item = FeedbackItem.objects.create(
+            source=Source.TOUCHPOINT, answer=answer, touchpoint=touchpoint, author_id=member_id,
+            title=f"{touchpoint.name}: {score}/10", text=masked, language=code,
+        )
+        apply_rules(item, fresh=True)
+    return answer
+
+
+def revoke_touchpoint(*, touchpoint, by) -> Touchpoint:
+    rules.check_can_manage_item(by)
+    Touchpoint.objects.filter(pk=touchpoint.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    touchpoint.refresh_from_db(fields=["revoked_at"])
+    return touchpoint

@@ -1,0 +1,38 @@
+"""URLs for beta programmes, feedback and touchpoints (HTML, the REST API and the public
+touchpoint endpoint). Programmes themselves are Wagtail pages."""
+
+from django.urls import path
+
+from feedback import api, public, views
+
+urlpatterns = [
+    path("go/betas/", views.programmes, name="feedback_programmes"),
+    path("betas/<id:pk>/enrol/", views.enrol, name="feedback_enrol"),
+    path("betas/<id:pk>/leave/", views.leave, name="feedback_leave"),
+    path("betas/<id:pk>/invite/<str:token>/", views.invite, name="feedback_invite"),
+    path("betas/<id:pk>/new/", views.new_thread, name="feedback_new_thread"),
+    path("betas/<id:pk>/members/", views.programme_members, name="feedback_programme_members"),
+    path("betas/<id:pk>/wave/", views.admit_wave, name="feedback_admit_wave"),
+    path("betas/applications/<id:pk>/", views.decide, name="feedback_decide"),
+    path("feedback/thread/<id:pk>/", views.thread_detail, name="feedback_thread"),
+    path("feedback/thread/<id:pk>/reply/", views.thread_reply, name="feedback_reply"),
+    path("feedback/thread/<id:pk>/posts/", views.thread_posts_fragment, name="feedback_posts_fragment"),
+    path("feedback/screenshot/<id:pk>/", views.screenshot, name="feedback_screenshot"),
+    path("feedback/item/<id:pk>/", views.item_detail, name="feedback_item"),
+    path("feedback/item/<id:pk>/status/", views.item_status, name="feedback_item_status"),
+    path("feedback/item/<id:pk>/tags/", views.item_tags, name="feedback_item_tags"),
+    path("feedback/item/<id:pk>/note/", views.item_note, name="feedback_item_note"),
+    path("feedback/mine/", views.my_feedback, name="feedback_mine"),
+    path("feedback/all/", views.staff_feedback, name="feedback_staff"),
+    path("feedback/touchpoints/", views.touchpoints, name="feedback_touchpoints"),
+    path("feedback/touchpoints/<id:pk>/demo/", views.touchpoint_demo, name="feedback_touchpoint_demo"),
+    path("feedback/touchpoints/<id:pk>/revoke/", views.revoke, name="feedback_touchpoint_revoke"),
+    # Public: pages on the touchpoint's allowed origins call it (see feedback/public.py).
+    path("touchpoint/v1/<str:key>/", public.touchpoint, name="touchpoint_answer"),
+    # REST API (same services and queries)
+    path("api/v1/betas/<id:pk>/threads/", api.ProgrammeThreads.as_view(), name="api_beta_threads"),
+    path("api/v1/beta-threads/<id:pk>/", api.ThreadDetail.as_view(), name="api_beta_thread"),
+    path("api/v1/beta-threads/<id:pk>/posts/", api.ThreadPosts.as_view(), name="api_beta_thread_posts"),
+    path("api/v1/feedback/mine/", api.MyFeedback.as_view(), name="api_my_feedback"),
+    path("api/v1/feedback/<id:pk>/", api.ItemDetail.as_view(), name="api_feedback_item"),
+]
