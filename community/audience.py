@@ -90,18 +90,24 @@ def member_breakdown(members, total: int) -> dict:
 @dataclass(frozen=True)
 class AudienceKind:
     """members(page, queryset) narrows Member rows to the audience, in SQL: the rule for one
-    member and the invitation list for all of them use it, so they can never disagree."""
+    member and the invitation list for all of them use it, so they can never disagree. A private
+    kind (a beta programme's members) also hides the page from everyone else but staff."""
 
     key: str
     label: object
     members: Callable
+    private: bool = False
 
 
 _kinds: dict[str, AudienceKind] = {}
 
 
-def register_audience_kind(key: str, label, *, members: Callable) -> None:
-    _kinds[key] = AudienceKind(key, label, members)
+def register_audience_kind(key: str, label, *, members: Callable, private: bool = False) -> None:
+    _kinds[key] = AudienceKind(key, label, members, private)
+
+
+def private_kinds() -> list[str]:
+    return [key for key, kind in _kinds.items() if kind.private]
 
 
 def audience_kind(key: str) -> AudienceKind | None:
@@ -123,6 +129,7 @@ def in_audience(member, page) -> bool:
 
 EVERYONE = "members"
 SEGMENT = "segment"
+PROGRAMME = "programme"  # registered by the feedback app: the members of the poll's beta programme
 
 
 def _segment_members(page, members):

@@ -104,7 +104,7 @@ class BetaProgramPage(BasePage):
         ),
     ]
     parent_page_types = ["feedback.BetaProgramIndexPage", "community.HomePage"]
-    subpage_types = []
+    subpage_types = ["polls.PollPage"]  # its exit survey, asked of its members
     template = "feedback/programme_page.html"
 
     class Meta:

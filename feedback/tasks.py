@@ -114,6 +114,15 @@ def notify_item_status(change_id: int) -> int:
                       exclude=change.changed_by))
 
 
+def exit_survey(programme):
+    """The open poll placed under the programme for its members, if staff made one."""
+    from community import audience
+    from ideas.polls.pages import PollPage
+
+    polls = PollPage.objects.child_of(programme).live().filter(audience=audience.PROGRAMME).order_by("-closes_at")
+    return next((poll for poll in polls if poll.is_open), None)
+
+
 @retrying_task()
 def thank_members(programme_id: int) -> int:
     """At a programme's end, each member is thanked with what their own feedback changed."""
@@ -124,6 +133,7 @@ def thank_members(programme_id: int) -> int:
     from feedback.queries import members_inside
 
     programme = BetaProgramPage.objects.get(pk=programme_id)
+    survey = exit_survey(programme)
     members = members_inside(programme, Member.objects.filter(
         beta_memberships__programme=programme, beta_memberships__state=Membership.State.ACTIVE))
     sent = 0
@@ -148,6 +158,10 @@ def thank_members(programme_id: int) -> int:
         else:
             body = _("Thank you for taking part.")
         title = format_lazy(_("The beta “{title}” has ended: thank you!"), title=programme.title)
+        url = programme.url or ""
+        if survey is not None:
+            body = format_lazy("{thanks} {survey}", thanks=body, survey=_("Tell us how it went in a short survey."))
+            url = survey.url or url
         sent += len(notify([member], kind="beta_ended", key=f"beta-ended:{programme.pk}", title=title, body=body,
-                           url=programme.url or ""))
+                           url=url))
     return sent

@@ -100,7 +100,8 @@ class PollPage(BasePage):
     AUDIENCE_CHOICES = [
         (audience.EVERYONE, _("Everyone signed in")),
         (audience.SEGMENT, _("A customer segment")),
-        # Beta programmes add theirs here with community.audience.register_audience_kind.
+        # Registered by the feedback app: a poll placed under a beta programme (its exit survey).
+        (audience.PROGRAMME, _("The members of its beta programme")),
     ]
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -140,7 +141,7 @@ class PollPage(BasePage):
         ),
         InlinePanel("questions", heading=_("Questions"), label=_("Question"), min_num=1),
     ]
-    parent_page_types = ["polls.PollIndexPage", "community.HomePage"]
+    parent_page_types = ["polls.PollIndexPage", "community.HomePage", "feedback.BetaProgramPage"]
     subpage_types = []
     template = "polls/poll_page.html"
     base_form_class = PollPageForm
@@ -176,8 +177,14 @@ class PollPage(BasePage):
         return Phase(self.phase()).label
 
     def serve(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from ideas.polls.rules import can_view_poll
         from ideas.polls.views import poll_page
 
+        # Wagtail has checked the page's privacy settings; a programme's survey also needs membership.
+        if not can_view_poll(request.user, self):
+            raise Http404
         return poll_page(request, self)
 
 

@@ -298,8 +298,18 @@ def export_rows(poll, results_: Results):
 
 
 def visible_polls(viewer):
-    """The polls this viewer may see: the one queryset every list and feed starts from."""
-    return PollPage.objects.live().filter(pk__in=visible_page_ids(viewer, PollPage))
+    """The polls this viewer may see: the one queryset every list and feed starts from. Polls for
+    a private audience (a programme's exit survey: few) are asked one by one, by the same rule."""
+    from community import audience
+    from community.rules import is_staff
+    from ideas.polls.rules import in_audience
+
+    polls = PollPage.objects.live().filter(pk__in=visible_page_ids(viewer, PollPage))
+    if is_staff(viewer):
+        return polls
+    private = polls.filter(audience__in=audience.private_kinds())
+    hidden = [poll.pk for poll in private if not in_audience(viewer, poll)]
+    return polls.exclude(pk__in=hidden) if hidden else polls
 
 
 @dataclass

@@ -13,8 +13,13 @@ from ideas.polls.pages import Phase, PollPage
 
 
 def can_view_poll(user, poll) -> bool:
-    """The poll's page and its ancestors are live and their privacy settings let the viewer in."""
-    return visibility.can_view_page(user, poll)
+    """The poll's page and its ancestors are live and their privacy settings let the viewer in;
+    a poll for a private audience (a beta programme's members) is seen by them and staff only."""
+    if not visibility.can_view_page(user, poll):
+        return False
+    if poll.audience in audience.private_kinds():
+        return is_staff(user) or in_audience(user, poll)
+    return True
 
 
 def in_audience(user, poll) -> bool:
