@@ -13,6 +13,7 @@ shared cache under a version that page and restriction changes bump. What depend
 
 import contextvars
 import logging
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -171,29 +172,49 @@ def _cache_get(key):
         return None
 
 
-def _cache_set(key, value) -> None:
+def _cache_set(key, value, timeout=_TTL) -> None:
     try:
-        cache.set(key, value, _TTL)
+        cache.set(key, value, timeout)
     except Exception:
         logger.warning("visibility cache unavailable", exc_info=True)
 
 
+def _new_version() -> int:
+    # From the clock, never 1 again: if the version key is lost (evicted, Redis restarted with its
+    # data), gates cached under an older number may still be there and must not come back.
+    return time.time_ns() // 1000
+
+
+# A page change this process could not record (the cache was unreachable): retried until it is,
+# so a cache that comes back with its old data does not serve the old facts.
+_unrecorded_change = False
+
+
 def _version() -> int:
+    if _unrecorded_change:
+        forget()
     version = _cache_get(_VERSION_KEY)
     if version is None:
-        version = 1
-        _cache_set(_VERSION_KEY, version)
+        # The version never expires; a new one is only needed the first time, or after a loss.
+        version = _new_version()
+        _cache_set(_VERSION_KEY, version, None)
     return version
 
 
 def forget() -> None:
     """Page tree or restrictions changed: every cached gate is stale."""
+    global _unrecorded_change
     try:
         cache.incr(_VERSION_KEY)
-    except ValueError:
-        _cache_set(_VERSION_KEY, 2)
+        _unrecorded_change = False
+        return
+    except ValueError:  # no version yet, or the cache is down (the resilient cache answers so)
+        pass
     except Exception:
         logger.warning("visibility cache unavailable", exc_info=True)
+    version = _new_version()
+    _cache_set(_VERSION_KEY, version, None)
+    _unrecorded_change = _cache_get(_VERSION_KEY) != version
 
 
 @receiver(post_save)

@@ -201,3 +201,42 @@ async def test_the_socket_honours_a_board_password_given_in_the_same_browser(cli
     assert await subscribe() is False
     await database_sync_to_async(give_password)()
     assert await subscribe() is True
+
+
+def test_a_lost_version_never_brings_back_facts_cached_under_an_older_one(client):
+    """The version key never expires, and a new one starts from the clock: facts cached before a
+    restriction was added cannot come back when the key is lost."""
+    from django.core.cache import cache
+
+    from community import visibility
+
+    board = make_board()
+    idea = planned_idea(board)
+    url = reverse("api_idea", args=[idea.pk])
+    assert client.get(url).status_code == 200  # facts cached: the board is public
+    before = cache.get(visibility._VERSION_KEY)
+    PageViewRestriction.objects.create(page=board, restriction_type=PageViewRestriction.LOGIN)
+    cache.delete(visibility._VERSION_KEY)  # evicted, or Redis restarted keeping the old facts
+    assert client.get(url).status_code == 404
+    assert cache.get(visibility._VERSION_KEY) != before
+
+
+def test_a_change_the_cache_could_not_record_is_recorded_once_it_answers(monkeypatch):
+    from django.core.cache import cache
+
+    from community import visibility
+
+    visibility._version()
+    before = cache.get(visibility._VERSION_KEY)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "incr", down)
+        patched.setattr(cache, "set", down)
+        patched.setattr(cache, "get", lambda *a, **k: None)
+        visibility.forget()
+    assert visibility._unrecorded_change
+    assert visibility._version() != before  # the pending change is recorded first
+    assert not visibility._unrecorded_change
