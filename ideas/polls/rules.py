@@ -17,7 +17,7 @@ def can_view_poll(user, poll) -> bool:
     a poll for a private audience (a beta programme's members) is seen by them and staff only."""
     if not visibility.can_view_page(user, poll):
         return False
-    if poll.audience in audience.private_kinds():
+    if getattr(poll, "audience", None) in audience.private_kinds():  # the index page has none
         return is_staff(user) or in_audience(user, poll)
     return True
 
