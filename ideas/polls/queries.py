@@ -259,12 +259,16 @@ MAX_TEXT_ANSWERS = 300
 
 def text_answers(poll, *, limit: int = MAX_TEXT_ANSWERS) -> list[dict]:
     """Free-text answers for staff, masked like all member text. Ordered by their random id, not
-    by time: the order says nothing about who wrote them. Named polls show the member."""
-    rows = (
-        Answer.objects.filter(question__poll_id=poll.pk, question__kind=PollQuestion.Kind.TEXT)
-        .exclude(text_html="")
-        .order_by("question__sort_order", "id")
+    by time: the order says nothing about who wrote them. Named polls show the member. The text
+    questions are looked up first, so the answers are read through their question's index (and a
+    poll without text questions costs one small query)."""
+    text_questions = list(
+        PollQuestion.objects.filter(poll_id=poll.pk, kind=PollQuestion.Kind.TEXT)
+        .order_by("sort_order", "pk").values_list("pk", flat=True)
     )
+    if not text_questions:
+        return []
+    rows = Answer.objects.filter(question_id__in=text_questions).exclude(text_html="").order_by("question_id", "id")
     if poll.anonymous:
         rows = rows.values("question_id", "text_html", "language")
     else:

@@ -74,6 +74,8 @@ def why_not_see_results(user, poll):
     if shown == PollPage.Results.AFTER_ANSWER:
         if has_answered(user, poll) or poll.is_closed:
             return None
+        if is_member(user) and not in_audience(user, poll):
+            return _("The results are shown to the customers this poll asks, and to everyone once it closes.")
         return _("Answer the poll to see its results.")
     if shown == PollPage.Results.AFTER_CLOSE:
         if poll.is_closed:

@@ -92,3 +92,9 @@ def test_a_private_poll_is_invisible_and_unanswerable(db):
     assert not rules.can_view_poll(member, poll)
     assert rules.why_not_answer(member, poll) == "You cannot answer this poll."
     assert not rules.can_see_results(StaffFactory(), poll)
+
+
+def test_outsiders_hear_why_results_wait_for_the_close(db):
+    poll = make_poll(audience="segment", segment=make_segment(plans=["broadband"]))
+    outsider = MemberFactory(plan="mobile")
+    assert "once it closes" in rules.why_not_see_results(outsider, poll)
