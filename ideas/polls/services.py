@@ -197,7 +197,9 @@ def cast_ballot(*, member, poll: PollPage, answers: dict) -> Ballot:
     owner = {"token": token} if poll.anonymous else {"member": member}
     try:
         with transaction.atomic():
-            state_of(poll)
+            # Ballots of one poll take turns: each moves several option and question counters,
+            # and two moving overlapping counters in different orders would deadlock.
+            PollState.objects.select_for_update().get_or_create(poll_id=poll.pk)
             _created_participation = not Participation.objects.filter(poll=poll, member=member).exists()
             if _created_participation:
                 Participation.objects.create(poll=poll, member=member)
