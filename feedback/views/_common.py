@@ -18,7 +18,7 @@ def login_url(next_url: str) -> str:
 
 
 def forbidden(request, message: str, back=None):
-    return render(request, "feedback/forbidden.html", {"message": message, "back": back}, status=403)
+    return render(request, "community/forbidden.html", {"message": message, "back": back}, status=403)
 
 
 def programme_page(request, pk) -> BetaProgramPage:

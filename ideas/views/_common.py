@@ -29,7 +29,8 @@ def _login_url(next_url: str) -> str:
 
 
 def _forbidden(request, message: str, idea=None):
-    return render(request, "ideas/forbidden.html", {"message": message, "idea": idea}, status=403)
+    back = {"back": idea.get_absolute_url(), "back_label": _("Back to the idea")} if idea is not None else {}
+    return render(request, "community/forbidden.html", {"message": message, **back}, status=403)
 
 
 def _visible_idea(request, pk):
