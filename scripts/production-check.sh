@@ -103,7 +103,7 @@ from django_tasks_db.models import DBTaskResult
 due = DBTaskResult.objects.ready().filter(Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())).count()
 print(due, DBTaskResult.objects.successful().count())'
 drained=""
-for _ in $(seq 1 20); do
+for _ in $(seq 1 120); do
   read -r due done_ok < <($BIN/python manage.py shell --verbosity 0 -c "$QUEUE_STATE")
   if [ "$due" -eq 0 ] && [ "$done_ok" -gt 0 ]; then drained=yes; break; fi
   sleep 1

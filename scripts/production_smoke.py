@@ -89,6 +89,11 @@ def check_graceful_stop(base: str, host: str, pid: int) -> None:
             answers.append(get(base, host, f"/idea/{idea_id}/")[0])
         except urllib.error.URLError as error:  # not yet accepted when the server stopped: fine
             answers.append("refused" if isinstance(error.reason, ConnectionRefusedError) else repr(error))
+        except ConnectionResetError:
+            # Still in the listen backlog when the server closed its socket: the kernel resets it
+            # before any byte was read (a proxy retries it elsewhere). A request the server had
+            # accepted and then dropped would end without a response instead (RemoteDisconnected).
+            answers.append("refused")
         except Exception as error:  # accepted, then dropped: a lost request
             answers.append(repr(error))
 
