@@ -385,6 +385,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["community.api.public_api_only"],
+    # The public touchpoint endpoint is a plain Django view: feedback.api documents it.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "feedback.api.document_touchpoint"],
     "PATH_CONVERTER_OVERRIDES": {"id": int},
 }
 
