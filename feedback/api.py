@@ -74,11 +74,12 @@ class BetaThreadSerializer(serializers.ModelSerializer):
     status = serializers.CharField(source="item.status", read_only=True)
     tags = FeedbackTagSerializer(source="item.tags", many=True, read_only=True)
     posts = serializers.IntegerField(source="post_count", read_only=True)
+    item = serializers.IntegerField(source="item.pk", read_only=True, help_text="Its feedback item's id.")
 
     class Meta:
         model = Thread
-        fields = ["id", "url", "kind", "title", "body", "language", "author", "device", "app_version", "status",
-                  "tags", "posts", "version", "created_at", "last_activity_at"]
+        fields = ["id", "url", "kind", "title", "body", "language", "author", "device", "app_version", "item",
+                  "status", "tags", "posts", "version", "created_at", "last_activity_at"]
         read_only_fields = fields
 
 
