@@ -8,12 +8,15 @@ anything the caller may not see a 404 like a missing id.
 
 from contextlib import contextmanager
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from community import cursor as cursors
 from community.rules import NotAllowed
@@ -29,6 +32,20 @@ class StrictInput(serializers.Serializer):
             if unknown:
                 raise ValidationError({key: [_("Unknown field.")] for key in unknown[:20]})
         return super().validate(attrs)
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request is too large.")
+    default_code = "too_large"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, and a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (which DRF meets when it
+    reads request.data) a JSON 413 instead of Django's HTML 400 page."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    return drf_exception_handler(exc, context)
 
 
 @contextmanager
