@@ -51,14 +51,14 @@ def exception_handler(exc, context):
 @contextmanager
 def refusals(field: str = "detail", fields=()):
     """Run a service: NotAllowed is a 403 in the rule's words; a ValidationError is a 400 under
-    its code when that names one of `fields`, else under `field`."""
+    its code when that names one of `fields` (or what a dict maps the code to), else under `field`."""
+    names = fields if isinstance(fields, dict) else {name: name for name in fields}
     try:
         yield
     except NotAllowed as refusal:
         raise PermissionDenied(str(refusal)) from None
     except DjangoValidationError as error:
-        code = getattr(error, "code", None)
-        raise ValidationError({code if code in fields else field: error.messages}) from None
+        raise ValidationError({names.get(getattr(error, "code", None), field): error.messages}) from None
 
 
 def page(queryset, request, *, ordering, size: int):

@@ -21,7 +21,8 @@ from feedback.pages import BetaProgramPage
 
 THREADS_PAGE_SIZE = 25
 # The inputs a service's ValidationError may name (its code); any other is under "detail".
-FIELDS = {"title", "body", "device", "app_version", "screenshots", "kind", "reason", "consent", "response", "size"}
+FIELDS = {name: name for name in ("title", "body", "device", "app_version", "screenshots", "kind", "reason",
+                                   "consent", "response", "size")} | {"screenshot": "screenshots"}
 
 
 def _programme_page(request, pk) -> BetaProgramPage:

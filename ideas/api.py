@@ -525,7 +525,8 @@ class CommentDetail(generics.GenericAPIView):
 
     serializer_class = CommentEditSerializer
 
-    @extend_schema(request=CommentEditSerializer, responses={200: CommentPostedSerializer, **errors(*WRITE_ERRORS)})
+    @extend_schema(request=CommentEditSerializer, responses={200: CommentPostedSerializer, **errors(*WRITE_ERRORS)},
+                   examples=[OpenApiExample("A correction", value={"body": "Yes, **please**."}, request_only=True)])
     def patch(self, request, pk):
         """Change the comment's text (its author in the edit window, or staff)."""
         comment = visible_comment(request, pk)
@@ -591,7 +592,9 @@ class IdeaApprove(generics.GenericAPIView):
 class IdeaReject(generics.GenericAPIView):
     serializer_class = RejectInputSerializer
 
-    @extend_schema(request=RejectInputSerializer, responses={200: IdeaDetailSerializer, **errors(*WRITE_ERRORS)})
+    @extend_schema(request=RejectInputSerializer, responses={200: IdeaDetailSerializer, **errors(*WRITE_ERRORS)},
+                   examples=[OpenApiExample("A reason", value={"response": "This is about another company's service."},
+                                            request_only=True)])
     def post(self, request, pk):
         """Staff only: reject an idea that awaits approval; its author reads why."""
         idea = visible_idea(request, pk)
