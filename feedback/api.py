@@ -300,6 +300,7 @@ class ProgrammeApplications(generics.GenericAPIView):
         """Staff only: the applications waiting for a decision, oldest first."""
         page = _programme_page(request, pk)
         with refusals():
+            rules.check_can_manage_item(request.user)  # the site's staff pages ask this first
             rules.check_can_manage_programme(request.user, page)
         return Response(ApplicationSerializer(queries.applicants(page)[:500], many=True).data)
 
@@ -316,7 +317,8 @@ class ApplicationDecision(generics.GenericAPIView):
         if membership is None or not rules.can_view_programme_page(request.user, membership.programme):
             raise NotFound(_("There is no such application."))
         with refusals():
-            rules.check_can_manage_programme(request.user, membership.programme)
+            rules.check_can_manage_item(request.user)  # the site's staff pages ask this first
+            rules.check_can_decide(request.user, membership)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decide = services.approve_application if data.validated_data["decision"] == "approve" \

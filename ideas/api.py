@@ -551,6 +551,15 @@ class CommentDetail(generics.GenericAPIView):
 # --- Staff ---------------------------------------------------------------------------------------
 
 
+def staff_idea(request, pk: int) -> Idea:
+    """An idea for a staff action: a 404 if the caller may not see it, then the site's staff check
+    (its words: the same refusal as the idea page's staff forms) before any input is read."""
+    idea = visible_idea(request, pk)
+    with refusals():
+        rules.check_can_moderate(request.user)
+    return idea
+
+
 @extend_schema(tags=["ideas: staff"])
 class IdeaStatus(generics.GenericAPIView):
     """Staff move an idea to another status with a public response; voters and followers are told."""
@@ -562,7 +571,7 @@ class IdeaStatus(generics.GenericAPIView):
                                             request_only=True)])
     def post(self, request, pk):
         """Staff only: move the idea to the status with this slug, with a public response."""
-        idea = visible_idea(request, pk)
+        idea = staff_idea(request, pk)
         with refusals():
             rules.check_can_change_status(request.user, idea)
         data = StatusInputSerializer(data=request.data)
@@ -582,7 +591,7 @@ class IdeaApprove(generics.GenericAPIView):
     @extend_schema(request=None, responses={200: IdeaDetailSerializer, **errors(403, 404, 429)})
     def post(self, request, pk):
         """Staff only: publish an idea that awaits approval."""
-        idea = visible_idea(request, pk)
+        idea = staff_idea(request, pk)
         with refusals():
             services.approve_idea(idea=idea, by=request.user)
         return _fresh(request, idea)
@@ -597,7 +606,7 @@ class IdeaReject(generics.GenericAPIView):
                                             request_only=True)])
     def post(self, request, pk):
         """Staff only: reject an idea that awaits approval; its author reads why."""
-        idea = visible_idea(request, pk)
+        idea = staff_idea(request, pk)
         with refusals():
             rules.check_can_reject(request.user, idea)
         data = RejectInputSerializer(data=request.data)
@@ -616,7 +625,7 @@ class IdeaMerge(generics.GenericAPIView):
     def post(self, request, pk):
         """Staff only: merge this duplicate into another idea; its votes move without counting
         anyone twice and its voters are told. Answers with the idea merged into."""
-        source = visible_idea(request, pk)
+        source = staff_idea(request, pk)
         with refusals():
             rules.check_can_merge(request.user, source)
         data = MergeInputSerializer(data=request.data)

@@ -146,7 +146,7 @@ def test_staff_approve_reject_and_merge():
     pending = IdeaFactory(board=board, status=idea_status("awaiting-approval"))
     author = signed_in(pending.author)
     refused = author.post(reverse("api_idea_approve", args=[pending.pk]))
-    assert refused.status_code == 403 and refused.json() == {"detail": "Only staff can approve or reject ideas."}
+    assert refused.status_code == 403 and refused.json() == {"detail": "Only staff can do this."}
     approved = staff.post(reverse("api_idea_approve", args=[pending.pk]))
     assert approved.status_code == 200 and approved.json()["status"]["stage"] == "open"
 
@@ -223,7 +223,7 @@ def test_an_invitation_only_programme_takes_its_token():
 def test_only_staff_read_applications():
     programme = make_programme(enrolment=BetaProgramPage.Enrolment.APPLY)
     response = signed_in(MemberFactory()).get(reverse("api_beta_applications", args=[programme.pk]))
-    assert response.status_code == 403 and response.json() == {"detail": "Only staff can manage a beta's members."}
+    assert response.status_code == 403 and response.json() == {"detail": "Only staff can do this."}
 
 
 def test_my_feedback_needs_a_sign_in():

@@ -46,6 +46,7 @@ def world():
     thread = make_thread(programme, insider, title="The guide is slow")
     pending = IdeaFactory(author=customer, board=make_board(requires_approval=True),
                           status=idea_status("awaiting-approval"))
+    open_idea = IdeaFactory(author=customer)
     withdrawn = IdeaFactory(author=customer)
     idea_services.withdraw_idea(idea=withdrawn, by=customer)
     private = make_board()
@@ -59,7 +60,7 @@ def world():
     FeedbackItem.objects.filter(pk=item.pk).update(author=customer)
     people = {"anonymous": None, "customer": customer, "other_customer": other, "programme_member": insider,
               "staff": StaffFactory()}
-    return {"people": people, "thread": thread, "pending": pending, "withdrawn": withdrawn, "secret": secret,
+    return {"people": people, "thread": thread, "pending": pending, "withdrawn": withdrawn, "open": open_idea, "secret": secret,
             "poll": poll, "item": item}
 
 
@@ -126,6 +127,12 @@ CASES = {
         lambda c, w: c.get(w["secret"].get_absolute_url()),
         lambda c, w: c.get(reverse("api_idea", args=[w["secret"].pk])),
     ),
+    "idea_status": (
+        lambda c, w: c.post(reverse("idea_status", args=[w["open"].pk]),
+                            {"status-status": "planned", "status-response": "On our plan."}),
+        lambda c, w: _json("post", reverse("api_idea_status", args=[w["open"].pk]),
+                           {"status": "planned", "response": "On our plan."})(c),
+    ),
     "feedback_item": (
         lambda c, w: c.get(reverse("feedback_item", args=[w["item"].pk])),
         lambda c, w: c.get(reverse("api_feedback_item", args=[w["item"].pk])),
@@ -137,7 +144,6 @@ CASES = {
                            {"status": "acknowledged"})(c),
     ),
 }
-WRITES = {"thread_reply", "pending_idea_vote", "withdrawn_idea_vote", "withdrawn_idea_edit", "feedback_item_status"}
 
 NOT_OPEN = "This idea is not open for votes."
 EXPECTED = {
@@ -149,6 +155,7 @@ EXPECTED = {
     "withdrawn_idea_vote": (None,     403,                403,                403,                403),
     "withdrawn_idea_edit": (None,     403,                403,                403,                "ok"),
     "private_board_idea":  (404,      404,                404,                404,                404),
+    "idea_status":         (None,     403,                403,                403,                "ok"),
     "feedback_item":       (404,      200,                404,                404,                200),
     "feedback_item_status": (None,    403,                404,                404,                "ok"),
 }
@@ -163,6 +170,9 @@ MESSAGES = {
     ("withdrawn_idea_edit", "other_customer"): "You can only edit your own ideas.",
     ("withdrawn_idea_edit", "programme_member"): "You can only edit your own ideas.",
     ("feedback_item_status", "customer"): "Only staff can do this.",
+    ("idea_status", "customer"): "Only staff can do this.",
+    ("idea_status", "other_customer"): "Only staff can do this.",
+    ("idea_status", "programme_member"): "Only staff can do this.",
 }
 
 
