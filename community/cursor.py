@@ -11,6 +11,7 @@ the client made up can only start a page somewhere in the same (already filtered
 import base64
 import binascii
 import json
+import math
 import operator
 from functools import reduce
 
@@ -53,11 +54,13 @@ def decode(cursor: str, model, ordering) -> list:
         if value is None or isinstance(value, (list, dict, bool)):
             raise BadCursor(cursor)
         try:
-            parsed.append(field.to_python(value))
+            value = field.to_python(value)
         except (ValidationError, TypeError, ValueError, OverflowError):
             raise BadCursor(cursor) from None
-    if name in ("id", "pk") and not 0 < parsed[-1] < 2**63:
-        raise BadCursor(cursor)
+        # Within what the database stores: a 64-bit integer, a finite float.
+        if isinstance(value, int) and not -(2**63) < value < 2**63 or isinstance(value, float) and not math.isfinite(value):
+            raise BadCursor(cursor)
+        parsed.append(value)
     return parsed
 
 

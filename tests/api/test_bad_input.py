@@ -164,9 +164,14 @@ def test_ids_in_urls_that_name_no_row_are_404(client, world, raw):
         assert response.status_code == 404, (prefix, raw)
 
 
-def test_a_cursor_made_up_is_a_400(client, world):
-    for cursor in ["garbage", "W10", "WyJ4IiwxXQ", "W251bGwsMV0", "²", "x" * 5000, "WzEuMCwgOTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ"]:
-        response = client.get(reverse("api_board_ideas", args=[world["idea"].board_id]),
-                              {"cursor": cursor, "sort": "top"})
-        assert response.status_code == 400, cursor
-        assert response.json() == {"cursor": ["This page link is not valid: start again from the first page."]}
+@pytest.mark.parametrize("sort, cursor", [
+    ("top", "garbage"), ("top", "W10"), ("top", "WyJ4IiwxXQ"), ("top", "W251bGwsMV0"), ("top", "²"), ("top", "x" * 5000),
+    ("top", "WzEuMCwgOTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ"),  # [1.0, an id past 64 bits]
+    ("top", "WzEwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAsIDVd"),  # [10**30, 5]
+    ("trending", "W05hTiwgMV0"),  # [NaN, 1]
+    ("new", "WyIyMDIwLTEzLTQ1VDAwOjAwOjAwIiwgM10"),  # a 13th month
+])
+def test_a_cursor_made_up_is_a_400(client, world, sort, cursor):
+    response = client.get(reverse("api_board_ideas", args=[world["idea"].board_id]), {"cursor": cursor, "sort": sort})
+    assert response.status_code == 400, cursor
+    assert response.json() == {"cursor": ["This page link is not valid: start again from the first page."]}
