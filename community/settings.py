@@ -370,6 +370,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # JSON only; JSON nested too deep for Python's parser is a 400, not a 500.
     "DEFAULT_PARSER_CLASSES": ["community.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "community.api_common.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -385,6 +386,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["community.api.public_api_only"],
+    # The public touchpoint endpoint is a plain Django view: feedback.api documents it.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "feedback.api.document_touchpoint"],
     "PATH_CONVERTER_OVERRIDES": {"id": int},
 }
 

@@ -82,11 +82,12 @@ class ThreadListing:
         return self.page > 1
 
 
-def thread_listing(programme, *, viewer, kind: str = "", q: str = "", page=1, mine: bool = False) -> ThreadListing:
-    """One page of a programme's threads, newest activity first, in three queries (threads with
-    their item and author, their tags) whatever the programme's size. The next page is found by
-    fetching one row more, so no COUNT runs over 10,000 threads."""
-    page = page_number(page)
+THREAD_ORDERING = ("-last_activity_at", "-id")
+
+
+def programme_threads(programme, *, viewer, kind: str = "", q: str = "", mine: bool = False):
+    """A programme's threads filtered like its page (the page numbers them, the API pages them
+    by cursor), with the filters as applied: (threads, kind, q)."""
     kind = kind if kind in Thread.Kind.values else ""
     q = clean_line(str(q or ""))[:MAX_QUERY]
     threads = Thread.objects.visible_to(viewer).filter(programme=programme).select_related("author", "item")
@@ -96,12 +97,25 @@ def thread_listing(programme, *, viewer, kind: str = "", q: str = "", page=1, mi
         threads = threads.filter(author=viewer)
     if q:
         threads = threads.filter(Q(title__icontains=q) | Q(item__text__icontains=q))
+    return threads, kind, q
+
+
+def thread_listing(programme, *, viewer, kind: str = "", q: str = "", page=1, mine: bool = False) -> ThreadListing:
+    """One page of a programme's threads, newest activity first, in three queries (threads with
+    their item and author, their tags) whatever the programme's size. The next page is found by
+    fetching one row more, so no COUNT runs over 10,000 threads."""
+    page = page_number(page)
+    threads, kind, q = programme_threads(programme, viewer=viewer, kind=kind, q=q, mine=mine)
     start = (page - 1) * PAGE_SIZE
-    rows = list(threads.order_by("-last_activity_at", "-pk")[start : start + PAGE_SIZE + 1])
+    rows = list(threads.order_by(*THREAD_ORDERING)[start : start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    _attach_item_tags([t.item for t in rows if getattr(t, "item", None)])
+    attach_thread_tags(rows)
     return ThreadListing(rows, page, has_next, kind, q)
+
+
+def attach_thread_tags(threads) -> None:
+    _attach_item_tags([t.item for t in threads if getattr(t, "item", None)])
 
 
 def _attach_item_tags(items) -> None:

@@ -30,9 +30,19 @@ urlpatterns = [
     # Public: pages on the touchpoint's allowed origins call it (see feedback/public.py).
     path("touchpoint/v1/<str:key>/", public.touchpoint, name="touchpoint_answer"),
     # REST API (same services and queries)
+    path("api/v1/betas/", api.ProgrammeList.as_view(), name="api_betas"),
+    path("api/v1/betas/<id:pk>/", api.ProgrammeDetail.as_view(), name="api_beta"),
+    path("api/v1/betas/<id:pk>/enrol/", api.ProgrammeEnrol.as_view(), name="api_beta_enrol"),
+    path("api/v1/betas/<id:pk>/leave/", api.ProgrammeLeave.as_view(), name="api_beta_leave"),
+    path("api/v1/betas/<id:pk>/applications/", api.ProgrammeApplications.as_view(), name="api_beta_applications"),
+    path("api/v1/beta-applications/<id:pk>/decision/", api.ApplicationDecision.as_view(),
+         name="api_beta_application_decision"),
     path("api/v1/betas/<id:pk>/threads/", api.ProgrammeThreads.as_view(), name="api_beta_threads"),
     path("api/v1/beta-threads/<id:pk>/", api.ThreadDetail.as_view(), name="api_beta_thread"),
     path("api/v1/beta-threads/<id:pk>/posts/", api.ThreadPosts.as_view(), name="api_beta_thread_posts"),
     path("api/v1/feedback/mine/", api.MyFeedback.as_view(), name="api_my_feedback"),
     path("api/v1/feedback/<id:pk>/", api.ItemDetail.as_view(), name="api_feedback_item"),
+    path("api/v1/feedback/<id:pk>/status/", api.ItemStatusView.as_view(), name="api_feedback_item_status"),
+    path("api/v1/feedback/<id:pk>/tags/", api.ItemTags.as_view(), name="api_feedback_item_tags"),
+    path("api/v1/tags/", api.TagList.as_view(), name="api_tags"),
 ]

@@ -89,14 +89,22 @@ def language_filter(raw, viewer) -> tuple[str, list[str] | None, bool]:
     return key, mine, key == default
 
 
-def board_listing(
-    board, *, viewer, sort="trending", status="", tag="", q="", page=1, lang=None
-) -> BoardListing:
-    """One page of a board. Pagination fetches one row more than it shows to know if there is a
-    next page, so no COUNT over the board is needed."""
+@dataclass
+class BoardFilters:
+    sort: str
+    status: str
+    tag: str
+    q: str
+    lang: str
+    languages: list | None
+    lang_is_default: bool
+
+
+def board_ideas(board, *, viewer, sort="trending", status="", tag="", q="", lang=None):
+    """A board's ideas filtered like its page (the page numbers them, the API pages them by
+    cursor), unsorted, and the filters as applied."""
     sort = sort if sort in SORTS else "trending"
     lang, shown_languages, lang_is_default = language_filter(lang, viewer)
-    page = _page_number(page)
     q = (q or "").strip()[:MAX_QUERY]
     ideas = Idea.objects.filter(board=board).select_related("status", "author")
     if status:
@@ -111,14 +119,24 @@ def board_listing(
         ideas = ideas.filter(language__in=shown_languages)
     if q:
         ideas = ideas.filter(pk__in=search_ids(board, q))
+    return ideas, BoardFilters(sort, status, tag, q, lang, shown_languages, lang_is_default)
+
+
+def board_listing(
+    board, *, viewer, sort="trending", status="", tag="", q="", page=1, lang=None
+) -> BoardListing:
+    """One page of a board. Pagination fetches one row more than it shows to know if there is a
+    next page, so no COUNT over the board is needed."""
+    ideas, f = board_ideas(board, viewer=viewer, sort=sort, status=status, tag=tag, q=q, lang=lang)
+    page = _page_number(page)
     start = (page - 1) * PAGE_SIZE
-    rows = list(ideas.order_by(*SORTS[sort])[start : start + PAGE_SIZE + 1])
+    rows = list(ideas.order_by(*SORTS[f.sort])[start : start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    _attach_tags(rows)
+    attach_tags(rows)
     return BoardListing(
-        ideas=rows, page=page, has_next=has_next, sort=sort, status=status, tag=tag, q=q,
-        voted=voted_ids(viewer, rows), lang=lang, languages=shown_languages, lang_is_default=lang_is_default,
+        ideas=rows, page=page, has_next=has_next, sort=f.sort, status=f.status, tag=f.tag, q=f.q,
+        voted=voted_ids(viewer, rows), lang=f.lang, languages=f.languages, lang_is_default=f.lang_is_default,
     )
 
 
@@ -148,7 +166,7 @@ def listed_status_ids() -> list[int]:
     return list(Status.objects.filter(stage__in=LISTED_STAGES).values_list("pk", flat=True))
 
 
-def _attach_tags(ideas) -> None:
+def attach_tags(ideas) -> None:
     from django.db.models import prefetch_related_objects
 
     prefetch_related_objects(ideas, "tags")
@@ -273,16 +291,7 @@ def similar_ideas(board, text: str, *, limit: int = 5) -> list[Idea]:
 
 
 def boards_with_counts(index_page, *, viewer):
-    from community.visibility import visible_page_ids
-    from ideas.pages import IdeaBoardPage
-
-    listed = Q(ideas__status__stage__in=LISTED_STAGES)
-    return list(
-        IdeaBoardPage.objects.child_of(index_page)
-        .filter(pk__in=visible_page_ids(viewer, IdeaBoardPage))
-        .order_by("path")
-        .annotate(idea_count=Count("ideas", filter=listed), vote_total=Coalesce(Sum("ideas__vote_count", filter=listed), 0))
-    )
+    return list(visible_boards(viewer).child_of(index_page))
 
 
 def roadmap(*, viewer, per_column: int = 30) -> list[dict]:
@@ -346,3 +355,22 @@ def latest_ideas(*, viewer, limit: int = 8) -> list[Activity]:
 
 def tags_by_slug(slugs) -> list[IdeaTag]:
     return list(IdeaTag.objects.filter(slug__in=slugs))
+
+
+def idea_comments(idea: Idea):
+    """An idea's comments, oldest first, with their authors (the API pages them by cursor)."""
+    return Comment.objects.filter(idea=idea).select_related("author")
+
+
+def visible_boards(viewer):
+    """Every board this viewer may see, with its listed ideas and their votes counted."""
+    from community.visibility import visible_page_ids
+    from ideas.pages import IdeaBoardPage
+
+    listed = Q(ideas__status__stage__in=LISTED_STAGES)
+    return (
+        IdeaBoardPage.objects.live().filter(pk__in=visible_page_ids(viewer, IdeaBoardPage))
+        .annotate(idea_count=Count("ideas", filter=listed),
+                  vote_total=Coalesce(Sum("ideas__vote_count", filter=listed), 0))
+        .order_by("path")
+    )

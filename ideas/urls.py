@@ -28,9 +28,17 @@ urlpatterns = [
     path("roadmap/", views.roadmap, name="roadmap"),
     path("shipped/", views.shipped, name="shipped"),
     # REST API (same services and queries)
+    path("api/v1/boards/", api.BoardList.as_view(), name="api_boards"),
+    path("api/v1/boards/<id:board_id>/", api.BoardDetail.as_view(), name="api_board"),
     path("api/v1/boards/<id:board_id>/ideas/", api.BoardIdeas.as_view(), name="api_board_ideas"),
     path("api/v1/ideas/<id:pk>/", api.IdeaDetail.as_view(), name="api_idea"),
+    path("api/v1/ideas/<id:pk>/withdraw/", api.IdeaWithdraw.as_view(), name="api_idea_withdraw"),
     path("api/v1/ideas/<id:pk>/vote/", api.IdeaVote.as_view(), name="api_idea_vote"),
+    path("api/v1/ideas/<id:pk>/follow/", api.IdeaFollow.as_view(), name="api_idea_follow"),
     path("api/v1/ideas/<id:pk>/comments/", api.IdeaComments.as_view(), name="api_idea_comments"),
+    path("api/v1/comments/<id:pk>/", api.CommentDetail.as_view(), name="api_comment"),
     path("api/v1/ideas/<id:pk>/status/", api.IdeaStatus.as_view(), name="api_idea_status"),
+    path("api/v1/ideas/<id:pk>/approve/", api.IdeaApprove.as_view(), name="api_idea_approve"),
+    path("api/v1/ideas/<id:pk>/reject/", api.IdeaReject.as_view(), name="api_idea_reject"),
+    path("api/v1/ideas/<id:pk>/merge/", api.IdeaMerge.as_view(), name="api_idea_merge"),
 ]

@@ -59,7 +59,7 @@ def test_the_idea_board_journeys_pass_with_redis_down(dead_redis, client, board,
     # The API too, with its throttles.
     response = client.get(reverse("api_board_ideas", args=[board.pk]))
     assert response.status_code == 200 and len(response.json()["results"]) == 2
-    response = client.post(reverse("api_idea_vote", args=[posted.pk]), content_type="application/json")
+    response = client.put(reverse("api_idea_vote", args=[posted.pk]), content_type="application/json")
     assert response.status_code in (200, 201)
     assert Vote.objects.filter(idea=posted, member=member).count() == 1
 

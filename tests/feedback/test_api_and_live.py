@@ -34,7 +34,7 @@ def test_member_posts_and_replies_through_the_api(client, programme):
     reply = api_post(client, reverse("api_beta_thread_posts", args=[thread.pk]), {"body": "Also on Android?"})
     assert reply.status_code == 201
     listing = client.get(url).json()
-    assert listing["results"][0]["posts"] == 1 and listing["has_next"] is False
+    assert listing["results"][0]["posts"] == 1 and listing["next"] is None
 
 
 @pytest.mark.parametrize("data, field", [
