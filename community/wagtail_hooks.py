@@ -44,6 +44,9 @@ class TeamForm(WagtailAdminModelForm):
         lead, members = data.get("lead"), data.get("members")
         if lead is not None and members is not None and lead not in members:
             self.add_error("lead", _("The lead must be a member of the team."))
+        starts, ends = data.get("day_starts"), data.get("day_ends")
+        if starts is not None and ends is not None and ends <= starts:
+            self.add_error("day_ends", _("The working day must end after it starts."))
         if data.get("is_triage") and Team.objects.filter(is_triage=True).exclude(pk=self.instance.pk).exists():
             self.add_error("is_triage", _("Another team is the triage team already: untick it there first."))
         return data

@@ -87,7 +87,8 @@ def save_routing_rule(*, by, rule=None, **fields) -> RoutingRule:
     draft, tags, _compiled = draft_rule(rule=rule, **fields)
     with transaction.atomic():
         if draft.pk is None:
-            last = RoutingRule.objects.select_for_update().aggregate(last=Max("position"))["last"]
+            # Two rules made at once may share a position: they then sort by id, still in order.
+            last = RoutingRule.objects.aggregate(last=Max("position"))["last"]
             draft.position = 0 if last is None else last + 1
             draft.created_by = by
         draft.updated_at = timezone.now()
