@@ -197,7 +197,7 @@ class RerouteForm(forms.Form):
     note = forms.CharField(label=_("Why"), required=False, strip=False,
                            help_text=_("Kept with the routing history, for staff only."),
                            widget=forms.TextInput(attrs={"maxlength": 500}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,6 +205,10 @@ class RerouteForm(forms.Form):
         self.fields["team"].queryset = teams.exclude(pk=item.team_id) if item is not None and item.team_id else teams
         if item is not None and not self.is_bound:
             self.initial["version"] = item.version
+
+    def clean_version(self):
+        # The version the person saw; a tampered one only loses them the conflict check.
+        return parse_id(self.cleaned_data.get("version"))
 
 
 class ReapplyForm(forms.Form):

@@ -338,18 +338,22 @@ def test_rules_move_up_and_down_and_routing_follows(billing, network):
 # --- One pass ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rules", [10, 100])
-def test_routing_an_answer_costs_the_same_with_10_or_100_rules(rules, django_assert_max_num_queries):
+def test_routing_an_answer_costs_the_same_with_10_or_100_rules():
     team = TeamFactory()
-    RoutingRule.objects.bulk_create([
-        RoutingRule(name=f"Rule {n}", team=team, position=n, keywords=f"word{n}x") for n in range(rules)
-    ])
-    routing.rules_changed()
     touchpoint = TouchpointFactory()
-    answer(touchpoint, comment="warm up")  # compiles the rules once for this process
-    with CaptureQueriesContext(connection) as queries:
-        services.submit_answer(touchpoint=touchpoint, score=5, comment="Nothing matches here", language="en")
-    assert len(queries) <= 16, [q["sql"] for q in queries.captured_queries]
+
+    def queries_with(rules):
+        RoutingRule.objects.bulk_create([
+            RoutingRule(name=f"Rule {n}", team=team, position=n, keywords=f"word{n}x")
+            for n in range(RoutingRule.objects.count(), rules)
+        ])
+        routing.rules_changed()
+        answer(touchpoint, comment="warm up")  # compiles the rules once for this process
+        with CaptureQueriesContext(connection) as queries:
+            services.submit_answer(touchpoint=touchpoint, score=5, comment="Nothing matches here", language="en")
+        return len(queries)
+
+    assert queries_with(10) == queries_with(100)
 
 
 def test_kind_and_programme_rules_route_beta_threads(network):
@@ -361,3 +365,25 @@ def test_kind_and_programme_rules_route_beta_threads(network):
     assert FeedbackItem.objects.get(thread_id=bug.pk).team_id == network.pk
     assert FeedbackItem.objects.get(thread_id=idea.pk).team_id == triage_team().pk
     assert Team.objects.filter(pk=network.pk).exists()
+
+
+def test_a_tampered_version_on_the_reroute_form_is_no_500(client, routed):
+    client.force_login(StaffFactory(staff=[routed["billing"]]))
+    response = client.post(reverse("feedback_item_reroute", args=[routed["item"].pk]),
+                           {"team": routed["network"].pk, "version": "99999999999999999999999²"})
+    assert response.status_code == 302
+
+
+def test_each_routing_decision_reaches_the_webhooks_after_commit(monkeypatch, billing):
+    import sys
+    import types
+
+    sent = []
+    monkeypatch.setitem(sys.modules, "community.webhooks", types.SimpleNamespace(
+        emit=lambda event, *, team, payload: sent.append((event, team, payload))))
+    make_rule(billing, tags=[tag("invoice")])
+    item = answer(comment="Fakturaen er feil", language="nb")
+    assert [(e, t) for e, t, _p in sent] == [("feedback.routed", billing)]
+    payload = sent[0][2]
+    assert payload["item"] == item.pk and payload["rule_name"] == "Invoice questions"
+    assert "Fakturaen" not in str(payload)  # no customer text leaves
