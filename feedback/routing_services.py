@@ -241,8 +241,8 @@ def reapply_rules(*, by, override_manual: bool = False, batch: int = BATCH) -> R
                 changed.append(row)
                 decisions.append(RoutingDecision(
                     item=row, team=team, team_name=team.name, reason=route.reason, rule_id=route.rule_id,
-                    rule_name=route.rule_name, matched=route.matched, by=by, created_at=now,
-                    note=_("Rules re-applied."),
+                    rule_name=route.rule_name, matched=route.matched, created_at=now,
+                    by=by,  # who re-applied: a rule's decision at arrival has nobody
                 ))
             if changed:
                 FeedbackItem.objects.bulk_update(changed, ["team", "assignee", "escalated_at", "response_due_at",
