@@ -73,6 +73,43 @@ def notify(
     return rows
 
 
+def notify_many(notices: Iterable[tuple[Member, dict]]) -> list[Notification]:
+    """notify() for many events at once, each (recipient, {kind, key, title, body, url}), in a
+    constant number of queries whatever their number (the e-mails are tasks): a batch of overdue
+    items escalated to their leads. Keys work as in notify(): each event once per recipient."""
+    rows, people = {}, {}
+    for member, notice in notices:
+        if member is None or not member.is_active:
+            continue
+        key = notice["key"][:200]
+        with translation.override(languages.of_member(member)):
+            rows.setdefault((member.pk, key), Notification(
+                recipient=member, kind=notice["kind"], key=key, title=str(notice["title"])[:300],
+                body=str(notice.get("body", "")), url=notice.get("url", "")[:500],
+            ))
+        people[member.pk] = member
+    if not rows:
+        return []
+    with transaction.atomic():
+        already = set(Notification.objects.filter(recipient_id__in=people, key__in={k for _m, k in rows})
+                      .values_list("recipient_id", "key"))
+        fresh = [row for pair, row in rows.items() if pair not in already]
+        if not fresh:
+            return []
+        try:
+            with transaction.atomic():
+                Notification.objects.bulk_create(fresh)
+        except IntegrityError:
+            fresh = [row for row in fresh if _create_once(row)]
+        ids = sorted({row.recipient_id for row in fresh})
+        Member.objects.filter(pk__in=ids).update(notification_version=F("notification_version") + 1)
+    after_commit(events.notifications_changed, *ids)
+    for row in fresh:
+        if row.pk and people[row.recipient_id].email_delivery == Member.Delivery.INSTANT:
+            enqueue_on_commit(tasks.send_notification_email, row.pk)
+    return fresh
+
+
 NOTIFY_BATCH = 1000
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -30,13 +31,36 @@ class CustomerViewSet(ModelViewSet):
         return modelform_factory(self.model, form=CustomerForm, fields=self.form_fields)
 
 
+class TeamForm(WagtailAdminModelForm):
+    """A team's people, and its response targets counted in its own working hours and time zone."""
+
+    class Meta:
+        model = Team
+        fields = ["name", "slug", "description", "members", "lead", "is_triage", "time_zone", "working_days",
+                  "day_starts", "day_ends", "first_response_hours", "resolution_hours"]
+
+    def clean(self):
+        data = super().clean()
+        lead, members = data.get("lead"), data.get("members")
+        if lead is not None and members is not None and lead not in members:
+            self.add_error("lead", _("The lead must be a member of the team."))
+        starts, ends = data.get("day_starts"), data.get("day_ends")
+        if starts is not None and ends is not None and ends <= starts:
+            self.add_error("day_ends", _("The working day must end after it starts."))
+        if data.get("is_triage") and Team.objects.filter(is_triage=True).exclude(pk=self.instance.pk).exists():
+            self.add_error("is_triage", _("Another team is the triage team already: untick it there first."))
+        return data
+
+
 class TeamViewSet(ModelViewSet):
     model = Team
     menu_label = _("Teams")
     icon = "group"
-    form_fields = ["name", "slug", "description", "members"]
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "lead", "is_triage", "first_response_hours", "resolution_hours"]
     add_to_admin_menu = False
+
+    def get_form_class(self, for_update=False):
+        return TeamForm
 
 
 class SegmentForm(forms.ModelForm):

@@ -1,7 +1,10 @@
 """Demo feedback for `manage.py seed_demo`: a running beta ("New TV app") with members, threads of
 every kind, replies, answers and an internal note, an upcoming beta to apply to, and two
-touchpoints ("Invoice", "App") with about 200 NPS answers spread over 90 days. Everything is
-written through feedback.services like real activity.
+touchpoints ("Invoice", "App") with about 200 NPS answers spread over 90 days. Routing rules send
+it to the demo teams (feedback.routing, as new feedback is); older answers are answered and
+resolved, recent ones wait, some are overdue and the oldest of those escalated to the team lead.
+Everything is written through feedback.services like real activity; only the clocks are moved
+back (creation, answers, due moments) so the demo has a history.
 
 Idempotent: if the beta index exists, nothing is added.
 """
@@ -15,7 +18,8 @@ from django.utils import timezone
 from community.management.commands.seed_demo import seeders
 from community.models import Member, Team
 from community.pages import HomePage
-from feedback import services
+from community.teams import add_working_hours
+from feedback import routing_services, services
 from feedback.models import (
     CustomerNumber,
     FeedbackItem,
@@ -23,6 +27,7 @@ from feedback.models import (
     Membership,
     Post,
     Status,
+    Tag,
     Thread,
     Touchpoint,
     TouchpointAnswer,
@@ -63,6 +68,18 @@ REPLIES = {
     "nl": ["Dat zou ik ook graag willen.", "Hier precies hetzelfde."],
     "en": ["Same here.", "+1, this would help a lot."],
 }
+# (name, team slug, tag slugs, other criteria): tried in this order, as staff would set them up.
+# A beta's feedback goes to the team building it, whatever words it uses ("slow" in a TV app
+# thread is not the network's), so the programme rules come first.
+ROUTING_RULES = [
+    ("New TV app beta", "tv-broadband", [], {"programme": "new-tv-app"}),
+    ("Bugs in the eSIM beta", "mobile-app", [], {"kind": "bug", "programme": "esim-in-the-app"}),
+    ("Invoice questions", "billing", ["invoice", "billing"], {}),
+    ("Coverage and network", "network", ["coverage", "speed"], {}),
+    ("TV and streaming", "tv-broadband", ["tv"], {}),
+    ("Chat, phone and shops", "customer-service", ["support"], {}),
+    ("The app", "mobile-app", ["app"], {}),
+]
 INTERNAL_NOTE = "Reproduced on Apple TV 4K with build 0.9.2; crash log attached in Jira TVAPP-412. Fix in 0.9.3."
 COMMENTS = {
     "Invoice": [
@@ -81,6 +98,10 @@ COMMENTS = {
         ("sv", "Appen kraschar när jag öppnar fakturan."),
         ("nl", "Handig dat ik mijn verbruik in de app zie."),
         ("da", "Appen viser forkert dataforbrug ved roaming."),
+        ("nb", "Appen sier 5G, men dekningen hjemme på hytta er elendig."),
+        ("sv", "Ingen täckning i källaren, och appen säger att allt är bra."),
+        ("en", "I tried the support chat in the app and waited forty minutes."),
+        ("nl", "De chat met de klantenservice in de app werkt niet."),
     ],
 }
 
@@ -115,11 +136,41 @@ class DemoFeedback:
                       "breaks. What you write in a beta stays between its members and our team.</p>",
             ))
             tv_app = self.programme(index)
-            self.upcoming(index)
+            esim = self.upcoming(index)
+            self.routing_rules({"new-tv-app": tv_app, "esim-in-the-app": esim})
         members = self.enrol(tv_app)
         count = self.threads(tv_app, members)
         self.touchpoints()
+        self.answer_touchpoint_feedback()
+        # What was overdue two days ago has been escalated to the lead; newer delays not yet.
+        routing_services.escalate_overdue(now=self.now - timedelta(days=2))
         return count
+
+    def routing_rules(self, programmes) -> None:
+        admin = Member.objects.filter(is_superuser=True, is_active=True).order_by("pk").first() or self.tv
+        teams = {team.slug: team for team in Team.objects.all()}
+        for name, slug, tags, criteria in ROUTING_RULES:
+            if slug not in teams:
+                continue
+            criteria = dict(criteria)
+            if "programme" in criteria:
+                criteria["programme"] = programmes.get(criteria["programme"])
+            routing_services.save_routing_rule(by=admin, name=name, team=teams[slug],
+                                               tags=list(Tag.objects.filter(slug__in=tags)), **criteria)
+
+    def backdate(self, item_filter, when, *, answered=None, closed=None) -> None:
+        """Move an item's clock back to `when`: its creation and its due moments (from its team's
+        targets, as routing set them), and when it was first answered and closed."""
+        item = FeedbackItem.objects.select_related("team").get(**item_filter)
+        changes = {"created_at": when, "updated_at": max(when, answered or when, closed or when)}
+        if item.team is not None:
+            changes["response_due_at"] = add_working_hours(item.team, when, item.team.first_response_hours)
+            changes["resolution_due_at"] = add_working_hours(item.team, when, item.team.resolution_hours)
+        if item.first_response_at is not None:
+            changes["first_response_at"] = answered or when
+        if item.resolved_at is not None:
+            changes["resolved_at"] = closed or answered or when
+        FeedbackItem.objects.filter(pk=item.pk).update(**changes)
 
     def programme(self, index) -> BetaProgramPage:
         today = timezone.localdate()
@@ -138,9 +189,9 @@ class DemoFeedback:
                          "this beta.",
         ))
 
-    def upcoming(self, index) -> None:
+    def upcoming(self, index) -> BetaProgramPage:
         today = timezone.localdate()
-        index.add_child(instance=BetaProgramPage(
+        return index.add_child(instance=BetaProgramPage(
             title="eSIM in the app", slug="esim-in-the-app",
             search_description="Activate and move your eSIM from the My Account app.",
             owner_team=Team.objects.filter(slug="mobile-app").first(),
@@ -184,7 +235,6 @@ class DemoFeedback:
                                           device=device, app_version=version, language=language)
             when = self.now - timedelta(days=20 - 2 * n, hours=self.rng.randint(0, 12))
             Thread.objects.filter(pk=thread.pk).update(created_at=when, last_activity_at=when)
-            FeedbackItem.objects.filter(thread=thread).update(created_at=when, updated_at=when)
             for reply in self.rng.sample(REPLIES[language], self.rng.randint(0, 2)):
                 others = [m for m in by_language.get(language, members) if m.pk != author.pk] or members
                 services.reply(thread=thread, author=self.rng.choice(others), body=reply, language=language)
@@ -193,12 +243,14 @@ class DemoFeedback:
                 services.add_internal_note(item=item, by=self.tv, body=INTERNAL_NOTE)
             if answer:
                 services.reply(thread=thread, author=self.tv, body=answer, language=language)
+            decided = min(when + timedelta(days=1), self.now)
             if outcome:
                 change = services.change_item_status(item=item, to=outcome, by=self.tv, response=answer)
-                ItemStatusChange.objects.filter(pk=change.pk).update(created_at=min(when + timedelta(days=1), self.now))
+                ItemStatusChange.objects.filter(pk=change.pk).update(created_at=decided)
             later = min(when + timedelta(days=1, hours=3), self.now)
             Post.objects.filter(thread=thread).update(created_at=later)
             Thread.objects.filter(pk=thread.pk).update(last_activity_at=later)
+            self.backdate({"thread": thread}, when, answered=decided, closed=decided)
         return len(THREADS)
 
     def touchpoints(self) -> None:
@@ -227,11 +279,35 @@ class DemoFeedback:
                 )
                 when = self.now - timedelta(days=self.rng.uniform(0, 90))
                 TouchpointAnswer.objects.filter(pk=answer.pk).update(created_at=when)
-                FeedbackItem.objects.filter(answer=answer).update(created_at=when, updated_at=when)
-        # A few are already answered, so "My feedback" shows what happened.
-        for item in FeedbackItem.objects.filter(answer__isnull=False, author__isnull=False).exclude(text="")[:3]:
-            services.change_item_status(item=item, to=Status.ACKNOWLEDGED, by=self.staff.get("ingrid@cocreate.example", self.tv),
-                                        response="Thank you: the billing team has read this.")
+                self.backdate({"answer": answer}, when)
+
+    def answer_touchpoint_feedback(self) -> None:
+        """The owning teams answer, a few hours to a day after each answer came: what is older
+        than three weeks is resolved, newer comments acknowledged. Some slip (one in ten older,
+        one in four newer) and what came in the last days waits: those are due or overdue."""
+        team_staff = {}
+        for member in Member.objects.filter(is_staff=True, is_active=True, is_superuser=False).prefetch_related("teams"):
+            for team in member.teams.all():
+                team_staff.setdefault(team.pk, member)
+        items = FeedbackItem.objects.filter(answer__isnull=False).select_related("team").order_by("created_at")
+        for item in items:
+            age = self.now - item.created_at
+            by = team_staff.get(item.team_id)
+            old = age > timedelta(days=21)
+            if by is None or age < timedelta(days=3) or self.rng.random() < (0.1 if old else 0.25):
+                continue
+            if not item.text and not old:
+                continue  # a score without a comment is read with the others, at the end of the month
+            replied = min(item.created_at + timedelta(hours=self.rng.randint(3, 30)), self.now)
+            if not item.text:
+                to, response = Status.RESOLVED, "Thank you for your score: it tells us how we are doing."
+            elif old:
+                to, response = Status.RESOLVED, f"Thank you: the {item.team.name} team has looked into this and sorted it out."
+            else:
+                to, response = Status.ACKNOWLEDGED, f"Thank you: the {item.team.name} team has read this and is looking into it."
+            change = services.change_item_status(item=item, to=to, by=by, response=response)
+            ItemStatusChange.objects.filter(pk=change.pk).update(created_at=replied)
+            self.backdate({"pk": item.pk}, item.created_at, answered=replied, closed=replied)
 
 
 if seed not in seeders:

@@ -3,9 +3,13 @@ shape the input and keep what the member typed when a service refuses it."""
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Status, Tag, Thread
+from community.inputs import parse_id
+from community.models import Team
+from feedback.models import Source, Status, Tag, Thread, Touchpoint
+from feedback.pages import BetaProgramPage
 
 MARKDOWN_HINT = _("Markdown works: **bold**, *italic*, - lists, > quotes and [links](https://…).")
 
@@ -120,3 +124,95 @@ class ItemTagsForm(forms.Form):
 
 class WaveForm(forms.Form):
     size = forms.IntegerField(label=_("Admit the next"), min_value=1, max_value=10_000, initial=10)
+
+
+# --- Routing ---------------------------------------------------------------------------------------
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A select of rows by id: "²", "-1" or a number past 64 bits is an invalid choice before it
+    reaches the database (where SQLite would overflow)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if any(parse_id(pk) is None for pk in value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": next(pk for pk in value if parse_id(pk) is None)})
+        return super()._check_values(value)
+
+
+def _any(label):
+    return [("", label)]
+
+
+class RoutingRuleForm(forms.Form):
+    """What a routing rule matches and where it sends it. Empty criteria are ignored; a rule needs
+    at least one (the service says so). Every criterion filled must match."""
+
+    name = forms.CharField(label=_("Name"), strip=False, help_text=_("Staff see it in each decision: “Invoice questions”."),
+                           widget=forms.TextInput(attrs={"maxlength": 80, "autocomplete": "off"}))
+    team = IdChoiceField(label=_("Send to the team"), queryset=Team.objects.none(), empty_label="—")
+    tags = IdMultipleChoiceField(label=_("Tags"), required=False, queryset=Tag.objects.none(),
+                                 widget=forms.CheckboxSelectMultiple,
+                                 help_text=_("Matches an item with any of these tags."))
+    keywords = forms.CharField(
+        label=_("Keywords"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line. Matches when any of them occurs, in any of its word forms."),
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=_any(_("Any source")) + Source.choices)
+    programme = IdChoiceField(label=_("Beta programme"), required=False, queryset=BetaProgramPage.objects.none(),
+                              empty_label=_("Any beta programme"))
+    touchpoint = IdChoiceField(label=_("Touchpoint"), required=False, queryset=Touchpoint.objects.none(),
+                               empty_label=_("Any touchpoint"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_any(_("Any kind")) + Thread.Kind.choices)
+    language = forms.ChoiceField(label=_("Language"), required=False,
+                                 choices=_any(_("Any language")) + list(settings.LANGUAGES))
+    active = forms.BooleanField(label=_("Active: route new feedback by this rule"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["tags"].queryset = Tag.objects.order_by("slug")
+        self.fields["tags"].label_from_instance = lambda tag: tag.name
+        self.fields["programme"].queryset = BetaProgramPage.objects.order_by("title")
+        self.fields["touchpoint"].queryset = Touchpoint.objects.order_by("name")
+
+    @classmethod
+    def initial_of(cls, rule) -> dict:
+        return {"name": rule.name, "team": rule.team_id, "tags": [t.pk for t in rule.tags.all()],
+                "keywords": rule.keywords, "source": rule.source, "programme": rule.programme_id,
+                "touchpoint": rule.touchpoint_id, "kind": rule.kind, "language": rule.language, "active": rule.active}
+
+
+class RerouteForm(forms.Form):
+    team = IdChoiceField(label=_("Give it to the team"), queryset=Team.objects.none(), empty_label="—")
+    note = forms.CharField(label=_("Why"), required=False, strip=False,
+                           help_text=_("Kept with the routing history, for staff only."),
+                           widget=forms.TextInput(attrs={"maxlength": 500}))
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.order_by("name")
+        self.fields["team"].queryset = teams.exclude(pk=item.team_id) if item is not None and item.team_id else teams
+        if item is not None and not self.is_bound:
+            self.initial["version"] = item.version
+
+    def clean_version(self):
+        # The version the person saw; a tampered one only loses them the conflict check.
+        return parse_id(self.cleaned_data.get("version"))
+
+
+class ReapplyForm(forms.Form):
+    override_manual = forms.BooleanField(
+        label=_("Override manual choices"), required=False,
+        help_text=_("Also move feedback that someone re-routed by hand."),
+    )

@@ -268,3 +268,54 @@ def touchpoint_scores(*, days: int = 90) -> list:
 def answers_with_comments(touchpoint, *, limit=20):
     return list(TouchpointAnswer.objects.filter(touchpoint=touchpoint).exclude(comment="")
                 .order_by("-created_at")[:limit])
+
+
+# --- Due and overdue -----------------------------------------------------------------------------
+# An item is due by the moments routing set from its team's targets (community.teams working
+# hours). First response: overdue while nobody has answered the author and the moment passed.
+# Resolution: overdue while it is not closed and the moment passed. The inbox and the escalation
+# (feedback.routing_services.escalate_overdue) both use these, in Python and in SQL.
+
+
+def response_overdue(item, now=None) -> bool:
+    now = now or timezone.now()
+    return item.first_response_at is None and item.response_due_at is not None and item.response_due_at < now
+
+
+def resolution_overdue(item, now=None) -> bool:
+    now = now or timezone.now()
+    return item.resolved_at is None and item.resolution_due_at is not None and item.resolution_due_at < now
+
+
+def is_overdue(item, now=None) -> bool:
+    now = now or timezone.now()
+    return response_overdue(item, now) or resolution_overdue(item, now)
+
+
+def response_overdue_q(now) -> Q:
+    return Q(first_response_at__isnull=True, response_due_at__lt=now)
+
+
+def resolution_overdue_q(now) -> Q:
+    return Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+
+
+def overdue_q(now=None) -> Q:
+    """is_overdue in SQL: FeedbackItem.objects.filter(overdue_q(now))."""
+    now = now or timezone.now()
+    return response_overdue_q(now) | resolution_overdue_q(now)
+
+
+# --- Routing rules -------------------------------------------------------------------------------
+
+
+def routing_rules() -> list:
+    """Every routing rule in precedence order with its team, source and tags: two queries."""
+    from feedback.models import RoutingRule
+    from feedback.routing import keyword_list
+
+    rules = list(RoutingRule.objects.select_related("team", "programme", "touchpoint")
+                 .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("slug"))).order_by("position", "pk"))
+    for rule in rules:
+        rule.keyword_text = ", ".join(keyword_list(rule.keywords))
+    return rules

@@ -12,6 +12,7 @@ an unsaved rule asks it too (feedback.services.try_rule).
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from community.compiled import Compiled
@@ -90,6 +91,17 @@ class _Keyword:
         return [self.keyword]
 
 
+def check_rule(rule: CompiledRoutingRule) -> CompiledRoutingRule:
+    """A rule must say what it matches: an empty one would take every item (and never does)."""
+    if rule.is_empty:
+        raise ValidationError(
+            _("Choose at least one thing this rule matches: a tag, a source, a beta programme, a touchpoint, "
+              "a kind, a language or a keyword."),
+            code="match",
+        )
+    return rule
+
+
 def match(rule: CompiledRoutingRule, facts: Facts) -> dict | None:
     """What the rule matched ({"tag": "invoice", "language": "nb"}), or None when it does not."""
     if rule.is_empty:
@@ -124,10 +136,10 @@ def decide(facts: Facts, rules) -> Route:
             return Route(rule.team_id, RoutingDecision.Reason.RULE, rule.rule_id, rule.name, matched)
     if facts.owner_team_id:
         return Route(facts.owner_team_id, RoutingDecision.Reason.OWNER)
-    from community.teams import triage_team
+    from community.teams import triage_team_id
 
-    triage = triage_team()
-    return Route(triage.pk if triage else None, RoutingDecision.Reason.TRIAGE)
+    # From the shared cache: re-applying rules to thousands of items asks this for each.
+    return Route(triage_team_id(), RoutingDecision.Reason.TRIAGE)
 
 
 def _build() -> tuple:

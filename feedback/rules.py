@@ -236,3 +236,16 @@ can_manage_item, check_can_manage_item = rule(why_not_manage_item)
 can_reroute_item, check_can_reroute_item = can_manage_item, check_can_manage_item
 can_add_note, check_can_add_note = rule(why_not_add_note)
 can_change_item_status, check_can_change_item_status = rule(why_not_change_item_status)
+
+
+# --- Routing -----------------------------------------------------------------------------------
+
+
+def why_not_manage_routing(user):
+    """Routing rules (and re-applying them) decide which team owns what: staff manage them."""
+    if not is_staff(user):
+        return _("Only staff can manage routing rules.")
+    return None
+
+
+can_manage_routing, check_can_manage_routing = rule(why_not_manage_routing)

@@ -21,7 +21,7 @@ from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.models import Team
 from community.rules import NotAllowed, is_staff
-from feedback import events, images, routing, rules, tagging, tasks
+from feedback import events, images, integrations, routing, rules, tagging, tasks
 from feedback.models import (
     CLOSED,
     CustomerNumber,
@@ -431,25 +431,36 @@ def _assign_team(item, route: routing.Route, *, by=None, note: str = "") -> Rout
     changes = {"team": team}
     if item.team_id != route.team_id:
         changes["assignee"] = None  # the new team assigns its own
+        changes["escalated_at"] = None  # and its lead has not been told yet
     if team is not None:
         changes["response_due_at"] = teams.add_working_hours(team, item.created_at, team.first_response_hours)
         changes["resolution_due_at"] = teams.add_working_hours(team, item.created_at, team.resolution_hours)
     FeedbackItem.objects.filter(pk=item.pk).update(**changes)
     for name, value in changes.items():
         setattr(item, name, value)
-    return RoutingDecision.objects.create(
+    decision = RoutingDecision.objects.create(
         item=item, team=team, team_name=team.name if team else "", reason=route.reason, rule_id=route.rule_id,
         rule_name=route.rule_name, matched=route.matched, note=note, by=by,
     )
+    integrations.routed_on_commit(decision)
+    return decision
 
 
-def reroute_item(*, item, team, by, note: str = "") -> RoutingDecision:
-    """Staff give an item to another team by hand; the reason is kept with the decision."""
+def reroute_item(*, item, team, by, note: str = "", expected_version: int | None = None) -> RoutingDecision:
+    """Staff give an item to another team by hand; the reason is kept with the decision.
+    `expected_version` is the version the person saw: a change made meanwhile refuses this one."""
     rules.check_can_reroute_item(by, item)
     note = _check_line(note, 500)
     with transaction.atomic():
+        current = FeedbackItem.objects.select_for_update().get(pk=item.pk)
+        _check_unchanged(current, item, expected_version)
+        if current.team_id == team.pk:
+            raise ValidationError(_("This feedback is already with the %(team)s.") % {"team": team.public_name},
+                                  code="team")
+        item.team_id = current.team_id
         decision = _assign_team(item, routing.Route(team.pk, RoutingDecision.Reason.MANUAL), by=by, note=note)
         _touch_item(item)
+    item.version = current.version + 1
     return decision
 
 

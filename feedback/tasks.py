@@ -165,3 +165,31 @@ def thank_members(programme_id: int) -> int:
         sent += len(notify([member], kind="beta_ended", key=f"beta-ended:{programme.pk}", title=title, body=body,
                            url=url))
     return sent
+
+
+@retrying_task()
+def reapply_routing(by_id: int, override_manual: bool = False, request_key: str = "") -> int:
+    """Re-apply the routing rules to many open items, then tell the person who asked how many
+    moved. Safe to retry: re-applying again moves nothing more, and the notice is keyed."""
+    from community.models import Member
+    from community.services import notify
+    from feedback.routing_services import reapply_rules
+
+    by = Member.objects.get(pk=by_id)
+    done = reapply_rules(by=by, override_manual=override_manual)
+    title = format_lazy(
+        ngettext_lazy("Routing rules re-applied: {moved} item moved to another team.",
+                      "Routing rules re-applied: {moved} items moved to another team.", done.moved),
+        moved=done.moved,
+    )
+    notify([by], kind="routing_reapplied", key=f"routing-reapplied:{request_key}",
+           title=title, url=reverse("feedback_routing"))
+    return done.moved
+
+
+@retrying_task()
+def escalate_overdue() -> int:
+    """The scheduler's escalation (feedback.routing_services.escalate_overdue) as a task."""
+    from feedback.routing_services import escalate_overdue as escalate
+
+    return escalate()

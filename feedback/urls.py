@@ -4,6 +4,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 from django.urls import path
 
 from feedback import api, public, views
+from feedback.views import routing
 
 urlpatterns = [
     path("go/betas/", views.programmes, name="feedback_programmes"),
@@ -22,9 +23,16 @@ urlpatterns = [
     path("feedback/item/<id:pk>/status/", views.item_status, name="feedback_item_status"),
     path("feedback/item/<id:pk>/tags/", views.item_tags, name="feedback_item_tags"),
     path("feedback/item/<id:pk>/note/", views.item_note, name="feedback_item_note"),
+    path("feedback/item/<id:pk>/reroute/", routing.item_reroute, name="feedback_item_reroute"),
     path("feedback/mine/", views.my_feedback, name="feedback_mine"),
     path("feedback/all/", views.staff_feedback, name="feedback_staff"),
     path("feedback/touchpoints/", views.touchpoints, name="feedback_touchpoints"),
+    path("staff/routing/", routing.routing_rules, name="feedback_routing"),
+    path("staff/routing/new/", routing.routing_rule_new, name="feedback_routing_new"),
+    path("staff/routing/reapply/", routing.routing_reapply, name="feedback_routing_reapply"),
+    path("staff/routing/<id:pk>/", routing.routing_rule_edit, name="feedback_routing_edit"),
+    path("staff/routing/<id:pk>/move/", routing.routing_rule_move, name="feedback_routing_move"),
+    path("staff/routing/<id:pk>/delete/", routing.routing_rule_delete, name="feedback_routing_delete"),
     path("feedback/touchpoints/<id:pk>/demo/", views.touchpoint_demo, name="feedback_touchpoint_demo"),
     path("feedback/touchpoints/<id:pk>/revoke/", views.revoke, name="feedback_touchpoint_revoke"),
     # Public: pages on the touchpoint's allowed origins call it (see feedback/public.py).

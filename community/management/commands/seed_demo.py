@@ -5,7 +5,7 @@ Idempotent: running it again changes nothing that exists. Apps extend the demo t
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -28,6 +28,17 @@ TEAMS = [
     ("Mobile app", "mobile-app", "The My Account app on iOS and Android."),
     ("Customer service", "customer-service", "Chat, phone and shops."),
 ]
+# Each team's clock: response targets in working hours, its working days and hours, its time
+# zone. Customer service is the triage team: it receives what no routing rule places, and is open
+# longer, Saturdays too.
+TEAM_HOURS = {
+    "billing": {"first_response_hours": 8, "resolution_hours": 40},
+    "network": {"first_response_hours": 4, "resolution_hours": 24},
+    "tv-broadband": {"first_response_hours": 8, "resolution_hours": 40, "time_zone": "Europe/Copenhagen"},
+    "mobile-app": {"first_response_hours": 16, "resolution_hours": 80, "time_zone": "Europe/Stockholm"},
+    "customer-service": {"first_response_hours": 4, "resolution_hours": 16, "working_days": "123456",
+                         "day_starts": time(8, 0), "day_ends": time(20, 0), "is_triage": True},
+}
 STAFF = [
     ("ingrid@cocreate.example", "Ingrid (Billing)", ["billing"]),
     ("lars@cocreate.example", "Lars (Network)", ["network"]),
@@ -115,7 +126,7 @@ class Command(BaseCommand):
             teams = {}
             for name, slug, description in TEAMS:
                 teams[slug], _ = Team.objects.get_or_create(
-                    slug=slug, defaults={"name": name, "description": description}
+                    slug=slug, defaults={"name": name, "description": description, **TEAM_HOURS.get(slug, {})}
                 )
             admin = verified_member(
                 "admin@cocreate.example", display_name="Site admin", is_staff=True, is_superuser=True
@@ -123,6 +134,10 @@ class Command(BaseCommand):
             for email, name, team_slugs in STAFF:
                 member = verified_member(email, display_name=name)
                 grant_staff(member, teams=[teams[slug] for slug in team_slugs])
+                lead_of = teams[team_slugs[0]]  # each demo staff member leads their first team
+                if lead_of.lead_id is None:
+                    lead_of.lead = member
+                    lead_of.save(update_fields=["lead"])
             today = date.today()
             for i, first in enumerate(FIRST):
                 verified_member(
