@@ -7,6 +7,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from community import queries, services
+from community.api_auth import ScopePermission
+from community.api_base import StrictSerializer
 from community.inputs import MAX_ID
 from community.models import Notification
 
@@ -22,7 +24,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
 
 
-class ReadSerializer(serializers.Serializer):
+class ReadSerializer(StrictSerializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=500
     )
@@ -37,7 +39,7 @@ class NotificationList(generics.ListAPIView):
     """The signed-in member's notifications, newest first."""
 
     serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ScopePermission, IsAuthenticated]
 
     def get_queryset(self):
         return queries.notifications_for(self.request.user)
@@ -48,7 +50,7 @@ notification_list = NotificationList.as_view()
 
 @extend_schema(request=ReadSerializer, responses=StateSerializer)
 @api_view(["POST"])
-@permission_classes([IsAuthenticated])
+@permission_classes([ScopePermission, IsAuthenticated])
 def notification_read(request):
     data = ReadSerializer(data=request.data)
     data.is_valid(raise_exception=True)
