@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -35,6 +36,7 @@ class StateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+@extend_schema(tags=["notifications"])
 class NotificationList(generics.ListAPIView):
     """The signed-in member's notifications, newest first."""
 
@@ -48,7 +50,7 @@ class NotificationList(generics.ListAPIView):
 notification_list = NotificationList.as_view()
 
 
-@extend_schema(request=ReadSerializer, responses=StateSerializer)
+@extend_schema(request=ReadSerializer, responses=StateSerializer, tags=["notifications"])
 @api_view(["POST"])
 @permission_classes([ScopePermission, IsAuthenticated])
 def notification_read(request):
@@ -57,3 +59,11 @@ def notification_read(request):
     services.mark_notifications_read(request.user, ids=data.validated_data.get("ids"))
     unread, version = queries.notification_state(request.user.pk)
     return Response({"unread": unread, "version": version})
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([])
+def not_found(request):
+    """Any /api/ address no endpoint answers: the API's JSON 404, not the site's HTML page."""
+    raise NotFound()

@@ -3,7 +3,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -49,13 +49,15 @@ urlpatterns = [
     path("", include("ideas.polls.urls")),
     path("", include("feedback.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    # The docs load Swagger UI / Redoc from our static files; the split view serves its start-up
+    # The docs load Swagger UI from our static files; the split view serves its start-up
     # script as a file, so the page needs no inline script (CSP).
     path(
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="community/api_docs.html"),
         name="api_docs",
     ),
+    # Last of /api/: an address no endpoint answers is the API's JSON 404, not an HTML page.
+    re_path(r"^api/", api.not_found),
 ]
 
 if settings.DEBUG:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -175,6 +175,7 @@ class ThreadDetail(generics.GenericAPIView):
 class ThreadPosts(generics.GenericAPIView):
     serializer_class = BetaReplyInputSerializer
     permission_classes = [IsAuthenticated]
+    pagination_class = None  # every post at once: the schema must not promise pages
 
     @extend_schema(responses=BetaPostSerializer(many=True))
     def get(self, request, pk):
@@ -205,6 +206,13 @@ class MyFeedback(generics.GenericAPIView):
     serializer_class = FeedbackItemSerializer
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
+        responses=inline_serializer(
+            "MyFeedbackPage",
+            {"results": FeedbackItemSerializer(many=True), "has_next": serializers.BooleanField()},
+        ),
+    )
     def get(self, request):
         items, has_next = queries.my_feedback(request.user, page=request.query_params.get("page", 1))
         data = FeedbackItemSerializer(items, many=True, context={"history": _history(items)}).data
