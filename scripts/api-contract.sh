@@ -58,7 +58,7 @@ $BIN/schemathesis run "http://127.0.0.1:$PORT/api/schema/" \
   --phases examples,coverage,fuzzing \
   --max-examples "$MAX_EXAMPLES" \
   --max-time "$MAX_TIME" \
-  --workers 2 \
+  --workers 1 \
   --seed "${CONTRACT_SEED:-1}" \
   --generation-database none \
   --request-timeout 20 \

@@ -367,3 +367,17 @@ def test_create_token_command_refuses_staff_scope_for_members():
 
     with pytest.raises(CommandError, match="staff"):
         call_command("create_token", MemberFactory().email, "--scopes", "staff")
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_token_pages_cost_the_same_queries_for_few_or_many_tokens(client, count, django_assert_max_num_queries):
+    billing = TeamFactory()
+    person = StaffFactory(staff=[billing])
+    for n in range(count):
+        create_token(by=person, name=f"t{n}", scopes=["read"], teams=[billing])
+        create_token(by=person, name=f"i{n}", scopes=["read"], kind=Kind.INTEGRATION, teams=[billing])
+    client.force_login(person)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("api_tokens")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("staff_api_tokens")).status_code == 200
