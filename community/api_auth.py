@@ -48,12 +48,15 @@ class TokenGrant:
     def has(self, scope: str) -> bool:
         return scope in self.scopes
 
+    def is_usable_by(self, member) -> bool:
+        return member.is_active and (self.expires_at is None or self.expires_at > timezone.now())
+
 
 def _cache_key(key_hash: str) -> str:
     return f"apitoken:{key_hash}"
 
 
-def _load(key_hash: str):
+def load_token(key_hash: str):
     """(member, grant) for an active token's hash, from the cache or in one query; else None."""
     cached = cache.get(_cache_key(key_hash))
     if cached is not None:
@@ -117,7 +120,7 @@ class TokenAuthentication(BaseAuthentication):
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("This token is not valid."), code="token_invalid")
-        found = _load(hash_secret(secret)) if len(secret) <= 200 else None
+        found = load_token(hash_secret(secret)) if len(secret) <= 200 else None
         if found is None:
             raise exceptions.AuthenticationFailed(
                 _("This token is not valid: it is unknown or was revoked."), code="token_invalid"

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from community import idempotency
 from community.api_base import json_error
+from community.api_auth import load_token
 from community.tokens import hash_secret
 
 KEY_PATTERN = re.compile(rf"^[\x21-\x7e]{{1,{idempotency.MAX_KEY_LENGTH}}}$")
@@ -33,10 +34,15 @@ def body_limit(view_class) -> int:
 
 
 def _owner(request) -> str | None:
-    """Whose keys these are: the token (each token its own), else the signed-in member."""
+    """Whose keys these are: the token (each token its own), else the signed-in member. A token
+    that no longer authenticates owns nothing: its request goes on to the 401, never a replay."""
     auth = request.META.get("HTTP_AUTHORIZATION", "").split()
     if len(auth) == 2 and auth[0].lower() in {"bearer", "token"}:
-        return "token:" + hash_secret(auth[1])[:40]
+        key_hash = hash_secret(auth[1])
+        found = load_token(key_hash)  # cached: the authenticator reads the same entry next
+        if found is None or not found[1].is_usable_by(found[0]):
+            return None
+        return "token:" + key_hash[:40]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
@@ -74,7 +80,7 @@ class ApiRequestMiddleware:
                 _("An Idempotency-Key is 1 to 200 visible ASCII characters."), "invalid_idempotency_key", 400
             )
         owner = _owner(request)
-        if owner is None:  # anonymous writes are refused by the view anyway
+        if owner is None:  # anonymous writes and dead tokens are refused by the view anyway
             return None
         # Uploads are not read here (they may be large): for them a key replays by key alone.
         multipart = request.content_type == "multipart/form-data"

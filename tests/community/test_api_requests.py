@@ -258,3 +258,14 @@ def test_ip_throttle_counts_anonymous_clients():
     assert statuses[-1] == 429
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert other.get("/api/v1/ideas/1/").status_code == 404
+
+
+def test_a_revoked_token_gets_401_not_the_stored_answer():
+    member = MemberFactory()
+    token, secret = create_token(by=member, name="t", scopes=["read", "write"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    board = make_board()
+    assert post_idea(client, board, {"title": "Posted before revoking"}, key="r").status_code == 201
+    token.revoked_at = timezone.now()
+    token.save()
+    assert post_idea(client, board, {"title": "Posted before revoking"}, key="r").status_code == 401
