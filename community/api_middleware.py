@@ -10,8 +10,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.views import APIView
 
 from community import idempotency
-from community.api_base import json_error
 from community.api_auth import load_token
+from community.api_base import json_error
 from community.tokens import hash_secret
 
 KEY_PATTERN = re.compile(rf"^[\x21-\x7e]{{1,{idempotency.MAX_KEY_LENGTH}}}$")
