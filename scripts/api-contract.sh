@@ -4,13 +4,13 @@
 # lists (so endpoints added later are covered without touching this script). It fails on any
 # 500, a status code, content type or body the schema does not describe.
 #
-#   bash scripts/api-contract.sh            # CONTRACT_PORT=8765, CONTRACT_MAX_TIME=120 by default
+#   bash scripts/api-contract.sh    # a free port (or CONTRACT_PORT), CONTRACT_MAX_TIME=120 by default
 #
 # Bounded: a few examples per operation and a time budget for the whole run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-PORT="${CONTRACT_PORT:-8765}"
+PORT="${CONTRACT_PORT:-$($BIN/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 MAX_TIME="${CONTRACT_MAX_TIME:-120}"
 MAX_EXAMPLES="${CONTRACT_MAX_EXAMPLES:-8}"
 WORK=$(mktemp -d)
