@@ -41,7 +41,9 @@ trap finish EXIT
 echo "== API contract (${SECONDS}s): demo database"
 $BIN/python manage.py migrate --noinput >"$WORK/setup.log" 2>&1
 $BIN/python manage.py seed_demo >>"$WORK/setup.log" 2>&1
-TOKEN=$($BIN/python manage.py create_token kari0@example.com --scopes read,write --name "API contract")
+export CONTRACT_MEMBER=kari0@example.com
+TOKEN=$($BIN/python manage.py create_token "$CONTRACT_MEMBER" --scopes read,write --name "API contract")
+$BIN/python manage.py shell --verbosity 0 <scripts/api_contract_config.py >"$WORK/schemathesis.toml"
 
 echo "== API contract (${SECONDS}s): server on 127.0.0.1:$PORT"
 setsid $BIN/uvicorn community.asgi:application --host 127.0.0.1 --port "$PORT" >"$WORK/server.log" 2>&1 &
@@ -52,7 +54,7 @@ for _ in $(seq 1 100); do
 done
 
 echo "== API contract (${SECONDS}s): schemathesis, at most ${MAX_TIME}s"
-$BIN/schemathesis run "http://127.0.0.1:$PORT/api/schema/" \
+$BIN/schemathesis --config-file "$WORK/schemathesis.toml" run "http://127.0.0.1:$PORT/api/schema/" \
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing \
