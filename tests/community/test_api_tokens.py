@@ -381,3 +381,13 @@ def test_token_pages_cost_the_same_queries_for_few_or_many_tokens(client, count,
         assert client.get(reverse("api_tokens")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("staff_api_tokens")).status_code == 200
+
+
+def test_staff_scope_needs_two_factor_where_staff_must_have_it(settings):
+    """Staff who must still set up TOTP have no staff powers on the site; their tokens neither."""
+    person = StaffFactory()
+    _token, secret = create_token(by=person, name="t", scopes=["read", "write", "staff"])
+    idea = IdeaFactory()
+    settings.STAFF_MFA_REQUIRED = True
+    response = _status_change(bearer(secret), idea)
+    assert response.status_code == 403 and response.json()["code"] == "not_staff"
