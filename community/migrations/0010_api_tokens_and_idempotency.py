@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0008_staff_segment_permissions'),
+        ('community', '0009_team_ownership_and_hours'),
     ]
 
     operations = [
