@@ -8,44 +8,17 @@ anything the caller may not see a 404 like a missing id.
 
 from contextlib import contextmanager
 
-from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from community import cursor as cursors
+from community.api_base import ErrorSerializer, StrictSerializer, ValidationErrorSerializer
 from community.rules import NotAllowed
 
-
-class StrictInput(serializers.Serializer):
-    """An input serializer that refuses fields it does not know (a typo is an error, not a
-    silently ignored value)."""
-
-    def validate(self, attrs):
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(str(key)[:60] for key in self.initial_data if key not in self.fields)
-            if unknown:
-                raise ValidationError({key: [_("Unknown field.")] for key in unknown[:20]})
-        return super().validate(attrs)
-
-
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = gettext_lazy("The request is too large.")
-    default_code = "too_large"
-
-
-def exception_handler(exc, context):
-    """DRF's handler, and a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (which DRF meets when it
-    reads request.data) a JSON 413 instead of Django's HTML 400 page."""
-    if isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
-    return drf_exception_handler(exc, context)
+# Input serializers refuse unknown fields; the error shape and handler live in community.api_base.
+StrictInput = StrictSerializer
 
 
 @contextmanager
@@ -77,17 +50,6 @@ CURSOR = OpenApiParameter(
 # --- Schema ---------------------------------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="Why, in the caller's language.")
-
-
-class FieldErrorsSerializer(serializers.Serializer):
-    """A 400: each input that was refused with its messages."""
-
-    field = serializers.ListField(child=serializers.CharField(), required=False,
-                                  help_text="Each refused input (by its name) with its messages.")
-
-
 _DESCRIPTIONS = {
     400: "Malformed JSON, a wrong type, an unknown field, or a value the rules refuse (messages by field).",
     401: "Not signed in.",
@@ -103,7 +65,7 @@ _DESCRIPTIONS = {
 def errors(*codes) -> dict:
     """The error responses of an endpoint, for extend_schema(responses={...})."""
     return {
-        code: OpenApiResponse(FieldErrorsSerializer if code == 400 else ErrorSerializer, description=_DESCRIPTIONS[code])
+        code: OpenApiResponse(ValidationErrorSerializer if code == 400 else ErrorSerializer, description=_DESCRIPTIONS[code])
         for code in codes
     }
 

@@ -11,7 +11,7 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from community import checks, live, signals, unavailable, visibility  # noqa: F401  (registers checks, topics, receivers)
+        from community import api_auth, api_schema, checks, live, signals, unavailable, visibility  # noqa: F401  (registers checks, topics, receivers, schema extensions)
         from community.inputs import IdConverter
 
         register_converter(IdConverter, "id")

@@ -322,4 +322,6 @@ class FailedTask(models.Model):
 
 
 # Wagtail page models live in pages.py; importing them here registers them with Django.
+from community.idempotency import IdempotencyRecord  # noqa: E402, F401
 from community.pages import BasePage, HomePage  # noqa: E402, F401
+from community.tokens import ApiToken  # noqa: E402, F401

@@ -6,6 +6,7 @@ embedded default runs with nothing installed: SQLite, in-memory channel layer an
 immediate tasks, console e-mail.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -118,6 +120,7 @@ MIDDLEWARE = [
     "community.middleware.MemberLanguageMiddleware",
     "community.middleware.PagePasswordsMiddleware",
     "community.middleware.AdminAwareCSPMiddleware",
+    "community.api_middleware.ApiRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -366,29 +369,66 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    # JSON only; JSON nested too deep for Python's parser is a 400, not a 500.
+    # The site's own JavaScript uses the session (with CSRF); scripts and integrations use
+    # tokens (community/api_auth.py). Session first, so an anonymous request stays a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "community.api_auth.TokenAuthentication",
+    ],
+    # A view that sets its own permission_classes must keep ScopePermission first
+    # (tests/community/test_api_scopes.py checks every endpoint in the schema).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "community.api_auth.ScopePermission",
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
+    # JSON only (a 415 otherwise; upload endpoints add MultiPartParser); JSON nested too deep
+    # for Python's parser is a 400, not a 500.
     "DEFAULT_PARSER_CLASSES": ["community.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "community.api_common.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "community.throttling.IPThrottle",
+        "community.throttling.MemberThrottle",
+        "community.throttling.TokenThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    "EXCEPTION_HANDLER": "community.api_base.api_exception_handler",
 }
+# Requests per client IP, per member and per token ("600/min", "10000/hour", "20/s").
+API_THROTTLE_RATES = {
+    "ip": env.str("API_RATE_IP", default="600/min"),
+    "user": env.str("API_RATE_USER", default="600/min"),
+    "token": env.str("API_RATE_TOKEN", default="300/min"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate.strip().lower()):
+        raise ConfigError(f"API_RATE_{_scope.upper()} must look like 600/min, not {_rate!r}.")
+API_MAX_BODY_BYTES = _int("API_MAX_BODY_BYTES", 2_000_000)
+API_MAX_UPLOAD_BYTES = _int("API_MAX_UPLOAD_BYTES", 30_000_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cocreate API",
     "VERSION": "1",
+    "DESCRIPTION": (
+        "The community's ideas, polls, beta programmes and feedback. Authenticate with "
+        "`Authorization: Bearer <token>` (create a token under *Your profile → API tokens*). "
+        "Every error is JSON with `detail` and `code`; see the README's API section."
+    ),
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["community.api.public_api_only"],
-    # The public touchpoint endpoint is a plain Django view: feedback.api documents it.
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "feedback.api.document_touchpoint"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "community.api_schema.add_error_responses",
+        # The public touchpoint endpoint is a plain Django view: feedback.api documents it.
+        "feedback.api.document_touchpoint",
+    ],
     "PATH_CONVERTER_OVERRIDES": {"id": int},
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security headers ------------------------------------------------------------------------

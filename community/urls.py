@@ -3,15 +3,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from community import api, views
+from community import api, token_views, views
 
 # Both admin logins go through allauth's rate-limited (and MFA-aware) login.
 admin.autodiscover()
@@ -34,6 +34,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("members/me/", views.profile, name="member_profile"),
+    path("members/me/api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path("members/me/api-tokens/<id:pk>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
+    path("staff/api-tokens/", token_views.staff_api_tokens, name="staff_api_tokens"),
+    path("staff/api-tokens/<id:pk>/revoke/", token_views.staff_api_token_revoke, name="staff_api_token_revoke"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/<id:pk>/", views.notification_open, name="notification_open"),
@@ -45,6 +49,15 @@ urlpatterns = [
     path("", include("ideas.polls.urls")),
     path("", include("feedback.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The docs load Swagger UI from our static files; the split view serves its start-up
+    # script as a file, so the page needs no inline script (CSP).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="community/api_docs.html"),
+        name="api_docs",
+    ),
+    # Last of /api/: an address no endpoint answers is the API's JSON 404, not an HTML page.
+    re_path(r"^api/", api.not_found),
 ]
 
 if settings.DEBUG:

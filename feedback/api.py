@@ -395,6 +395,7 @@ class ThreadDetail(generics.GenericAPIView):
 @extend_schema(tags=["betas"])
 class ThreadPosts(generics.GenericAPIView):
     serializer_class = BetaReplyInputSerializer
+    pagination_class = None  # every post at once: the schema must not promise pages
 
     @extend_schema(responses={200: BetaPostSerializer(many=True), **errors(*READ_ERRORS)})
     def get(self, request, pk):

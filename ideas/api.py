@@ -565,6 +565,7 @@ class IdeaStatus(generics.GenericAPIView):
     """Staff move an idea to another status with a public response; voters and followers are told."""
 
     serializer_class = StatusInputSerializer
+    required_scopes = ["staff"]  # a token needs the staff scope (community/api_auth.py)
 
     @extend_schema(request=StatusInputSerializer, responses={200: IdeaDetailSerializer, **errors(*WRITE_ERRORS)},
                    examples=[OpenApiExample("Planned", value={"status": "planned", "response": "On our plan for Q3."},

@@ -26,6 +26,8 @@ if [ "${CI:-}" = "true" ]; then
   bash scripts/check-deploy.sh
   echo "== the README's production section, as written: two ASGI workers on PostgreSQL + Redis"
   bash scripts/production-check.sh
+  echo "== the API against its OpenAPI schema (Schemathesis, about two minutes)"
+  bash scripts/api-contract.sh
   echo "== tests on SQLite, in-memory channel layer and cache (PostgreSQL-only and fault tests run next)"
   $BIN/pytest -m "not postgres and not faults" "$@"
   echo "== tests on PostgreSQL + Redis"
