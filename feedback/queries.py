@@ -254,3 +254,20 @@ def touchpoint_scores(*, days: int = 90) -> list:
 def answers_with_comments(touchpoint, *, limit=20):
     return list(TouchpointAnswer.objects.filter(touchpoint=touchpoint).exclude(comment="")
                 .order_by("-created_at")[:limit])
+
+
+# --- Detractors' follow-up ------------------------------------------------------------------------
+
+DETRACTOR_MAX = 6  # NPS: 0–6 detractors, 7–8 passives, 9–10 promoters
+
+
+def next_score():
+    """For an annotated TouchpointAnswer: the same member's next score at the same touchpoint
+    (None when they have not answered again, or the answer names nobody)."""
+    from django.db.models import OuterRef, Subquery
+
+    later = TouchpointAnswer.objects.filter(
+        member_id=OuterRef("member_id"), touchpoint_id=OuterRef("touchpoint_id"),
+        created_at__gt=OuterRef("created_at"),
+    ).order_by("created_at", "pk")
+    return Subquery(later.values("score")[:1])
