@@ -236,3 +236,25 @@ can_manage_item, check_can_manage_item = rule(why_not_manage_item)
 can_reroute_item, check_can_reroute_item = can_manage_item, check_can_manage_item
 can_add_note, check_can_add_note = rule(why_not_add_note)
 can_change_item_status, check_can_change_item_status = rule(why_not_change_item_status)
+
+
+# --- Team dashboard ------------------------------------------------------------------------------
+
+
+def dashboard_team_ids(user) -> frozenset | None:
+    """The teams whose dashboard this staff member may see; None means every team (site admins)."""
+    if teams.is_site_admin(user):
+        return None
+    return teams.team_ids(user)
+
+
+def why_not_view_dashboard(user):
+    """Staff on a team see their teams' figures; site admins every team's."""
+    if not is_staff(user):
+        return _("Only staff can see the team dashboard.")
+    if dashboard_team_ids(user) == frozenset():
+        return _("You are on no team yet: a site admin can add you to one.")
+    return None
+
+
+can_view_dashboard, check_can_view_dashboard = rule(why_not_view_dashboard)

@@ -4,6 +4,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 from django.urls import path
 
 from feedback import api, public, views
+from feedback.views import dashboard
 
 urlpatterns = [
     path("go/betas/", views.programmes, name="feedback_programmes"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("feedback/item/<id:pk>/note/", views.item_note, name="feedback_item_note"),
     path("feedback/mine/", views.my_feedback, name="feedback_mine"),
     path("feedback/all/", views.staff_feedback, name="feedback_staff"),
+    path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
     path("feedback/touchpoints/", views.touchpoints, name="feedback_touchpoints"),
     path("feedback/touchpoints/<id:pk>/demo/", views.touchpoint_demo, name="feedback_touchpoint_demo"),
     path("feedback/touchpoints/<id:pk>/revoke/", views.revoke, name="feedback_touchpoint_revoke"),

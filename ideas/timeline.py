@@ -16,7 +16,7 @@ def ideas_of(member, *, viewer, limit, before):
     ideas = list(_older(rows, "created_at", before).order_by("-created_at", "-pk")[:limit])
     # The latest answer per idea: its most recent status change (they carry the public response).
     answers = {}
-    changes = (StatusChange.objects.filter(idea__in=ideas).select_related("team", "changed_by", "to_status")
+    changes = (StatusChange.objects.filter(idea__in=ideas).exclude(response_source="").select_related("team", "changed_by", "to_status")
                .order_by("idea_id", "-created_at", "-pk"))
     for change in changes if ideas else ():
         answers.setdefault(change.idea_id, change)
