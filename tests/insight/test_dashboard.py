@@ -188,7 +188,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, billing, n, django_ass
         IdeaFactory(board=board)
     client.force_login(StaffFactory(staff=[billing]))
     client.get(reverse("staff_dashboard"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("staff_dashboard"))
     page = response.content.decode()
     assert page.count('role="img"') >= 5 and page.count("<table") >= 5
