@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 from django.utils.html import format_html, format_html_join
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 14, 34
+# Line charts fill a wide card; bar charts sit in half a card: each viewBox is sized so the text
+# stays readable when the browser scales the picture to the card.
+WIDTH, HEIGHT = 860, 280
+BAR_WIDTH = 480
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 14, 36
 
 
 @dataclass
@@ -27,15 +30,21 @@ def _join(parts) -> str:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _nice_top(value: float) -> float:
-    """A round upper bound for the axis (1, 2, 5 × 10^n) at or above value."""
+def _nice_step(value: float) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10^n) at or above value."""
     if value <= 0:
         return 1
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 2.5, 5, 10):
         if value <= step * power:
             return step * power
     return 10 * power
+
+
+def _nice_top(value: float) -> float:
+    """The axis's round top: about four round steps up to value."""
+    step = _nice_step(value / 4)
+    return round(step * max(math.ceil(value / step), 1), 6)
 
 
 def _fmt(value) -> str:
@@ -48,9 +57,11 @@ def _frame(chart: Chart, body: str, low: float, high: float, unit: str) -> str:
     """The svg element with its title and description, the grid and the y axis."""
     plot_h = HEIGHT - TOP - BOTTOM
     ticks = []
-    for i in range(5):
-        value = low + (high - low) * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    step = _nice_step((high - low) / 5)
+    count = max(round((high - low) / step), 1)
+    for i in range(count + 1):
+        value = low + step * i
+        y = TOP + plot_h - plot_h * (value - low) / (high - low)
         ticks.append(format_html(
             '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="chart-tick" x="{}" y="{}" text-anchor="end">{}</text>',
             LEFT, WIDTH - RIGHT, round(y, 1), round(y, 1), LEFT - 6, round(y + 4, 1), f"{value:g}{unit}",
@@ -82,7 +93,7 @@ def line_chart(*, id: str, title: str, summary: str, labels: list[str], series: 
     parts = []
     every = max(1, math.ceil(len(labels) / 6))
     for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
+        if (len(labels) - 1 - i) % every == 0:  # counted from the newest, which is always labelled
             parts.append(format_html('<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
                                      round(LEFT + i * step, 1), HEIGHT - 10, label))
     for n, (name, vs) in enumerate(series):
@@ -111,14 +122,14 @@ def bar_chart(*, id: str, title: str, summary: str, rows: list[tuple[str, list]]
               label_header: str = "") -> Chart:
     """Horizontal bars, stacked when a row has several values (answered, waiting)."""
     top = _nice_top(max((sum(v or 0 for v in values) for _label, values in rows), default=0))
-    label_w, bar_h, gap = 150, 22, 12
-    height = max(len(rows), 1) * (bar_h + gap) + 28
-    plot_w = WIDTH - label_w - 60
+    label_w, bar_h, gap = 170, 24, 10
+    height = max(len(rows), 1) * (bar_h + gap) + 6
+    plot_w = BAR_WIDTH - label_w - 56
     parts = []
     for r, (label, values) in enumerate(rows):
         y = 8 + r * (bar_h + gap)
         parts.append(format_html('<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
-                                 label_w - 8, y + bar_h / 2 + 4, label if len(label) <= 22 else label[:21] + "…"))
+                                 label_w - 8, y + bar_h / 2 + 4, label if len(label) <= 24 else label[:23] + "…"))
         x = label_w
         for n, value in enumerate(values):
             width = plot_w * (value or 0) / top
@@ -133,7 +144,7 @@ def bar_chart(*, id: str, title: str, summary: str, rows: list[tuple[str, list]]
     chart.svg = format_html(
         '<svg class="chart chart-bars" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" focusable="false">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        WIDTH, height, id, id, id, title, id, summary, _join(parts),
+        BAR_WIDTH, height, id, id, id, title, id, summary, _join(parts),
     )
     chart.columns = [label_header, *series]
     chart.rows = [[label, *(_fmt(v) for v in values)] for label, values in rows]
