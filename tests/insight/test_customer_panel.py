@@ -254,3 +254,18 @@ def test_panel_runs_a_fixed_number_of_queries(client, kari, n, django_assert_max
     with django_assert_max_num_queries(26):
         response = panel(client, kari)
     assert response.status_code == 200
+
+
+# --- Links to the panel -------------------------------------------------------------------------
+
+
+def test_staff_reach_the_panel_from_feedback_ideas_and_the_admin(client, kari):
+    panel_url = reverse("customer_panel", args=[kari.pk])
+    answer(TouchpointFactory(), kari, 4)
+    idea = IdeaFactory(board=make_board(), author=kari)
+    client.force_login(StaffFactory(is_superuser=True))
+    assert panel_url in client.get(reverse("feedback_staff")).content.decode()
+    assert panel_url in client.get(idea.get_absolute_url()).content.decode()
+    assert panel_url in client.get("/admin/customers/").content.decode()
+    client.force_login(MemberFactory())
+    assert panel_url not in client.get(idea.get_absolute_url()).content.decode()
