@@ -2,7 +2,7 @@
 their teams (one at a time, or all of theirs together); site admins every team."""
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -32,8 +32,6 @@ def _scope(request, allowed):
 
 
 def dashboard(request):
-    from django.shortcuts import redirect
-
     if not request.user.is_authenticated:
         return redirect(login_url(request.get_full_path()))
     reason = rules.why_not_view_dashboard(request.user)

@@ -85,6 +85,8 @@ def test_staff_find_a_customer_and_read_their_history(page, history, screenshot)
     page.goto("/staff/customers/")
     page.get_by_role("searchbox", name="Find a customer").fill("100234")
     page.get_by_role("button", name="Search").first.click()
+    no_axe_violations(page, "the customer search")
+    screenshot(at_top(page), "customer-search")
     page.get_by_role("link", name="Kari Nordmann").click()
     expect(page.get_by_role("heading", name="Kari Nordmann")).to_be_visible()
     for text in ("Bundle", "Oslo", "Norwegian", "planned for the spring release", "Premium",
