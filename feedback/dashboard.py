@@ -39,8 +39,16 @@ AGE_BUCKETS = [
 
 
 def _items(team_ids):
+    """The items the teams own; triage also owns those with no team yet (as in feedback.rules)."""
+    from community.teams import triage_team_id
+
     items = FeedbackItem.objects.all()
-    return items if team_ids is None else items.filter(team_id__in=team_ids)
+    if team_ids is None:
+        return items
+    owned = Q(team_id__in=team_ids)
+    if triage_team_id() in team_ids:
+        owned |= Q(team__isnull=True)
+    return items.filter(owned)
 
 
 # --- Open items by age -----------------------------------------------------------------------------

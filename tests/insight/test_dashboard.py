@@ -200,3 +200,13 @@ def test_charts_escape_names(client, billing):
     client.force_login(StaffFactory(staff=[billing]))
     page = client.get(reverse("staff_dashboard")).content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_triage_counts_the_items_no_team_owns_yet(billing):
+    from tests.factories import triage_team
+
+    now = timezone.now()
+    item_for(None, created=now - timedelta(hours=2))
+    item_for(billing, created=now - timedelta(hours=2))
+    assert sum(n for _label, n in dashboard.open_by_age(frozenset([triage_team().pk]), now=now)) == 1
+    assert sum(n for _label, n in dashboard.open_by_age(frozenset([billing.pk]), now=now)) == 1
