@@ -28,6 +28,16 @@ def can_edit_customer_attributes(user) -> bool:
     return is_staff(user)
 
 
+def why_not_view_customers(user):
+    """The customer panel and customer search: staff of any team (what each panel entry shows is
+    narrowed further by the apps' own visibility, such as FeedbackItem.objects.visible_to)."""
+    from django.utils.translation import gettext as _
+
+    if not is_staff(user):
+        return _("Only staff can see customers' history.")
+    return None
+
+
 def rule(why_not):
     """The (predicate, check) pair of a rule, from one function that returns why the member may
     not (a translated message) or None when they may:
@@ -58,3 +68,6 @@ def needs_mfa_setup(user) -> bool:
         and is_staff(user)
         and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     )
+
+
+can_view_customers, check_can_view_customers = rule(why_not_view_customers)

@@ -11,7 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from community import api, token_views, views
+from community import api, customer_views, token_views, views
 
 # Both admin logins go through allauth's rate-limited (and MFA-aware) login.
 admin.autodiscover()
@@ -43,6 +43,8 @@ urlpatterns = [
     path("notifications/<id:pk>/", views.notification_open, name="notification_open"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
+    path("staff/customers/", customer_views.customer_search, name="customer_search"),
+    path("staff/customers/<id:pk>/", customer_views.customer_panel, name="customer_panel"),
     path("api/v1/notifications/", api.notification_list, name="api_notifications"),
     path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),
     path("", include("ideas.urls")),

@@ -5,11 +5,18 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from community.forms import CustomerForm
 from community.models import FailedTask, Member, Segment, Team
+
+
+class PanelColumn(Column):
+    """A link from the admin's customer list to the customer's panel on the site."""
+
+    cell_template_name = "community/admin/panel_cell.html"
 
 
 class CustomerViewSet(ModelViewSet):
@@ -21,7 +28,8 @@ class CustomerViewSet(ModelViewSet):
     url_prefix = "customers"
     name = "customers"
     form_fields = ["display_name", "plan", "customer_since", "region", "preferred_language"]
-    list_display = ["email", "display_name", "plan", "region", "customer_since", "is_staff"]
+    list_display = ["email", "display_name", "plan", "region", "customer_since", "is_staff",
+                    PanelColumn("panel", label=_("History"))]
     list_filter = ["plan", "is_staff"]
     search_fields = ["email", "display_name"]
     add_to_admin_menu = False

@@ -11,7 +11,10 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from community import audience
-        from feedback import events  # noqa: F401  (registers the "beta-thread" live topic)
+        from feedback import (
+            events,  # noqa: F401  (registers the "beta-thread" live topic)
+            timeline,
+        )
         from feedback.models import KeywordRule, RoutingRule
 
         # A poll placed under a beta programme (its exit survey) asks the programme's members.
@@ -24,6 +27,8 @@ class FeedbackConfig(AppConfig):
         post_save.connect(_routing_changed, sender=RoutingRule, dispatch_uid="feedback-routing-saved")
         post_delete.connect(_routing_changed, sender=RoutingRule, dispatch_uid="feedback-routing-deleted")
         m2m_changed.connect(_routing_changed, sender=RoutingRule.tags.through, dispatch_uid="feedback-routing-tags")
+        # The customer panel's timeline (community.timeline).
+        timeline.register()
 
 
 def _rules_changed(**kwargs):

@@ -319,3 +319,19 @@ def routing_rules() -> list:
     for rule in rules:
         rule.keyword_text = ", ".join(keyword_list(rule.keywords))
     return rules
+
+# --- Detractors' follow-up ------------------------------------------------------------------------
+
+DETRACTOR_MAX = 6  # NPS: 0–6 detractors, 7–8 passives, 9–10 promoters
+
+
+def next_score():
+    """For an annotated TouchpointAnswer: the same member's next score at the same touchpoint
+    (None when they have not answered again, or the answer names nobody)."""
+    from django.db.models import OuterRef, Subquery
+
+    later = TouchpointAnswer.objects.filter(
+        member_id=OuterRef("member_id"), touchpoint_id=OuterRef("touchpoint_id"),
+        created_at__gt=OuterRef("created_at"),
+    ).order_by("created_at", "pk")
+    return Subquery(later.values("score")[:1])

@@ -249,3 +249,24 @@ def why_not_manage_routing(user):
 
 
 can_manage_routing, check_can_manage_routing = rule(why_not_manage_routing)
+
+# --- Team dashboard ------------------------------------------------------------------------------
+
+
+def dashboard_team_ids(user) -> frozenset | None:
+    """The teams whose dashboard this staff member may see; None means every team (site admins)."""
+    if teams.is_site_admin(user):
+        return None
+    return teams.team_ids(user)
+
+
+def why_not_view_dashboard(user):
+    """Staff on a team see their teams' figures; site admins every team's."""
+    if not is_staff(user):
+        return _("Only staff can see the team dashboard.")
+    if dashboard_team_ids(user) == frozenset():
+        return _("You are on no team yet: a site admin can add you to one.")
+    return None
+
+
+can_view_dashboard, check_can_view_dashboard = rule(why_not_view_dashboard)

@@ -4,7 +4,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 from django.urls import path
 
 from feedback import api, public, views
-from feedback.views import routing
+from feedback.views import dashboard, routing
 
 urlpatterns = [
     path("go/betas/", views.programmes, name="feedback_programmes"),
@@ -26,6 +26,7 @@ urlpatterns = [
     path("feedback/item/<id:pk>/reroute/", routing.item_reroute, name="feedback_item_reroute"),
     path("feedback/mine/", views.my_feedback, name="feedback_mine"),
     path("feedback/all/", views.staff_feedback, name="feedback_staff"),
+    path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
     path("feedback/touchpoints/", views.touchpoints, name="feedback_touchpoints"),
     path("staff/routing/", routing.routing_rules, name="feedback_routing"),
     path("staff/routing/new/", routing.routing_rule_new, name="feedback_routing_new"),

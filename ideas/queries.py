@@ -374,3 +374,23 @@ def visible_boards(viewer):
                   vote_total=Coalesce(Sum("ideas__vote_count", filter=listed), 0))
         .order_by("path")
     )
+
+# --- Team dashboard ------------------------------------------------------------------------------
+
+
+def answers_by_board(team_ids) -> list[dict]:
+    """Per board of these teams (every board for None): its listed ideas answered (with at least
+    one public status change) and waiting for their first answer, one query, most waiting first."""
+    from django.db.models import Exists
+
+    ideas = Idea.objects.filter(status__stage__in=LISTED_STAGES)
+    if team_ids is not None:
+        ideas = ideas.filter(board__owner_team_id__in=team_ids)
+    answer = StatusChange.objects.filter(idea=OuterRef("pk")).exclude(response_source="")
+    rows = (ideas.annotate(answered=Exists(answer))
+            .values("board_id", "board__title", "answered").annotate(n=Count("pk")))
+    boards: dict = {}
+    for row in rows:
+        board = boards.setdefault(row["board_id"], {"title": row["board__title"], "answered": 0, "waiting": 0})
+        board["answered" if row["answered"] else "waiting"] += row["n"]
+    return sorted(boards.values(), key=lambda b: (-b["waiting"], b["title"]))

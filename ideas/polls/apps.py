@@ -12,8 +12,10 @@ class PollsConfig(AppConfig):
 
     def ready(self):
         from community.queries import activity_sources
-        from ideas.polls import events, signals  # noqa: F401  (registers the "poll" topic, publish receiver)
+        from ideas.polls import events, signals, timeline  # noqa: F401  (registers the "poll" topic, publish receiver)
         from ideas.polls.queries import latest_polls
 
         if latest_polls not in activity_sources:
             activity_sources.append(latest_polls)
+        # The customer panel's timeline (community.timeline).
+        timeline.register()
