@@ -206,6 +206,7 @@ class CommentPageSerializer(serializers.Serializer):
 class StatusInputSerializer(serializers.Serializer):
     status = serializers.SlugField(max_length=60)
     response = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    show_name = serializers.BooleanField(required=False, default=False)
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -401,6 +402,7 @@ class IdeaStatus(generics.GenericAPIView):
             raise ValidationError({"status": [_("There is no such status.")]})
         with service_errors("response"):
             services.change_status(
-                idea=idea, to=to, response=data.validated_data["response"], by=request.user
+                idea=idea, to=to, response=data.validated_data["response"], by=request.user,
+                show_name=data.validated_data["show_name"],
             )
         return Response(_detail(request, queries.get_idea(idea.pk)))
