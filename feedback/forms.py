@@ -174,7 +174,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("With the selected"), choices=ACTIONS)
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     tag = forms.ModelChoiceField(label=_("Tag"), required=False, queryset=Tag.objects.order_by("slug"),
-                                 to_field_name="slug")
+                                 to_field_name="slug", empty_label=_("Which tag?"))
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

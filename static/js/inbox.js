@@ -35,6 +35,13 @@
           var box = row.querySelector("input[name=item]");
           if (box && ticked[id]) box.checked = true;
         });
+        var counts = rows.querySelector("[data-inbox-counts]");
+        if (counts) {
+          page.querySelectorAll("[data-count]").forEach(function (el) {
+            var value = counts.getAttribute("data-" + el.getAttribute("data-count"));
+            if (value !== null) el.textContent = value;
+          });
+        }
         if (notice) { notice.hidden = false; }
       });
   }
