@@ -68,6 +68,10 @@ def seed(n: int):
             items = FeedbackItem.objects.bulk_create(items)
             ItemTag.objects.bulk_create([ItemTag(item=item, tag=rng.choice(tags)) for item in items
                                          if rng.random() < 0.6], ignore_conflicts=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum would give a real table
+        cursor.execute("ANALYZE")
     return team, agent
 
 

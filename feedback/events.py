@@ -88,17 +88,22 @@ def item_changed(item_id: int, *previous_team_ids) -> None:
     publish_many([(inbox_group(team_id), state) for team_id in sorted(groups)])
 
 
-def _authorize_inbox(member, team_id: int) -> bool:
+def _team(team_id: int):
     from community.models import Team
 
-    return rules.can_view_inbox(member, Team.objects.filter(pk=team_id).first())
+    return Team.objects.filter(pk=team_id).first()
+
+
+def _authorize_inbox(member, team_id: int) -> bool:
+    return rules.can_view_inbox(member, _team(team_id))
 
 
 def _inbox_snapshot(member, team_id: int) -> list[dict]:
     """The inbox's newest change: a page that (re)subscribes refreshes its rows if it is older."""
     from feedback.queries import inbox_stamp
 
-    return [{"type": "inbox", "team": team_id, "item": None, "stamp": inbox_stamp(team_id)}]
+    team = _team(team_id)
+    return [{"type": "inbox", "team": team_id, "item": None, "stamp": inbox_stamp(team) if team else ""}]
 
 
 register_topic("inbox", authorize=_authorize_inbox, snapshot=_inbox_snapshot)

@@ -66,7 +66,7 @@ def _inbox_context(request, team, members, **extra) -> dict:
         "ages": [("1d", _("Older than a day")), ("1w", _("Older than a week")), ("1m", _("Older than a month"))],
         "sorts": [("newest", _("Newest")), ("oldest", _("Oldest")), ("due", _("Due soonest")),
                   ("updated", _("Recently updated"))],
-        "stamp": queries.inbox_stamp(team.pk),
+        "stamp": queries.inbox_stamp(team),
         **extra,
     }
 
