@@ -86,12 +86,12 @@ def team_inbox(request, ref):
             for item, reason in result.refused[:3]:
                 messages.error(request, f"{item.title}: {reason}")
             return redirect(f"{request.path}?{request.GET.urlencode()}")
-        context = _inbox_context(request, team, members, bulk_form=form)
-        return render(request, "feedback/inbox.html", context, status=400)
+        status = 400
+    else:
+        form, status = BulkForm(members=members), 200
     ideas, waiting = queries.ideas_awaiting(request.user, team)
-    context = _inbox_context(request, team, members, bulk_form=BulkForm(members=members), ideas=ideas,
-                             ideas_waiting=waiting)
-    return render(request, "feedback/inbox.html", context)
+    context = _inbox_context(request, team, members, bulk_form=form, ideas=ideas, ideas_waiting=waiting)
+    return render(request, "feedback/inbox.html", context, status=status)
 
 
 def _bulk(request, team, form):

@@ -105,6 +105,7 @@ def test_invoice_feedback_reaches_billing_live_and_the_loop_closes(asgi_tab, asg
         expect(customer.get_by_text(REPLY)).to_be_visible()
         expect(customer.locator(".item-history")).to_contain_text(re.compile("Billing team|Billing-teamet"))
         expect(customer.get_by_text(receipt)).to_be_visible()
+        no_axe_violations(customer, "the customer's answered feedback")
         screenshot(at_top(customer), "inbox-customer-answer")
         customer.goto("/notifications/")
         expect(customer.get_by_text(re.compile("Billing(-teamet| team) .*Fakturaen|Billing(-teamet| team)"))
