@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db.models import Case, Count, F, Prefetch, Q, When
 from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 
 from community import visibility
 from community.inputs import clean_line, parse_id
@@ -406,6 +407,10 @@ def inbox(viewer, team, filters: InboxFilters, *, page=1, now=None) -> Inbox:
     _attach_item_tags(rows[:INBOX_PAGE_SIZE])
     for row in rows:
         row.is_overdue = row.status not in CLOSED and row.next_due is not None and row.next_due < now
+        # "3 hours", "2 days": one unit is enough to see what is pressing.
+        if row.next_due is not None:
+            row.due_words = (timesince(row.next_due, now, depth=1) if row.is_overdue
+                             else timeuntil(row.next_due, now, depth=1))
     counts = team_items(team).aggregate(
         open=Count("pk", filter=~Q(status__in=CLOSED)),
         overdue=Count("pk", filter=overdue_q(now)),
