@@ -108,9 +108,22 @@ class ItemStatusForm(forms.Form):
         self.fields["status"].choices = [(code, label) for code, label in Status.choices if item.can_move_to(code)]
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Chosen rows by id: anything that is not an id within 64 bits ("²", 99999999999999999999) is
+    a form error before it reaches the database (SQLite overflows on it)."""
+
+    def _check_values(self, value):
+        from community.inputs import parse_id
+
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            if parse_id(pk) is None:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class ItemTagsForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(label=_("Tags"), required=False, queryset=Tag.objects.none(),
-                                          widget=forms.CheckboxSelectMultiple)
+    tags = IdsField(label=_("Tags"), required=False, queryset=Tag.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +163,7 @@ class AssignForm(forms.Form):
 
 
 class WatchersForm(forms.Form):
-    watchers = forms.ModelMultipleChoiceField(
+    watchers = IdsField(
         label=_("Watching teams"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
         help_text=_("They read this feedback and write internal notes; only the owning team answers."),
     )

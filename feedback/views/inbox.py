@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community import teams
 from community.inputs import parse_id
 from community.rules import NotAllowed
 from feedback import queries, routing, rules, services
@@ -43,17 +44,17 @@ def _team_or_404(request, ref):
 @require_GET
 def inbox_index(request):
     """The inboxes of the teams the staff member is on (site admins: all), with their counts."""
-    teams = queries.inbox_teams(request.user)
-    if len(teams) == 1:
-        return redirect("feedback_inbox", ref=teams[0].slug)
+    inboxes = queries.inbox_teams(request.user)
+    if len(inboxes) == 1:
+        return redirect("feedback_inbox", ref=inboxes[0].slug)
     counts = {
-        row["team"]: row for row in FeedbackItem.objects.filter(team__in=teams).exclude(status__in=CLOSED)
+        row["team"]: row for row in FeedbackItem.objects.filter(team__in=inboxes).exclude(status__in=CLOSED)
         .values("team").annotate(open=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
     }
-    for team in teams:
+    for team in inboxes:
         team.open = counts.get(team.pk, {}).get("open", 0)
         team.unread = counts.get(team.pk, {}).get("unread", 0)
-    return render(request, "feedback/inbox_index.html", {"teams": teams})
+    return render(request, "feedback/inbox_index.html", {"teams": inboxes})
 
 
 def _inbox_context(request, team, members, **extra) -> dict:
@@ -125,6 +126,12 @@ def _staff_item(request, pk):
     return item
 
 
+def _owners(item) -> list:
+    """Whom the item may be assigned to: its team's members (triage's while it has no team)."""
+    team = item.team or teams.triage_team()
+    return queries.team_members(team) if team else []
+
+
 def _reroute_template():
     """The routing engineer's manual re-route form, when it is there."""
     try:
@@ -149,7 +156,7 @@ def _item_context(request, item, **forms) -> dict:
         "customer_panel": f"/staff/customers/{item.author_id}/" if item.author_id else "",
     }
     if owner:
-        members = queries.team_members(item.team) if item.team_id else []
+        members = _owners(item)
         context.update(
             status_form=forms.get("status_form") or InboxStatusForm(item=item, initial={"version": item.version}),
             assign_form=forms.get("assign_form") or AssignForm(
@@ -226,7 +233,7 @@ def inbox_item_status(request, item, back):
 @item_form
 def inbox_item_assign(request, item, back):
     rules.check_can_assign_item(request.user, item)
-    members = queries.team_members(item.team) if item.team_id else []
+    members = _owners(item)
     form = AssignForm(request.POST, members=members)
     if not form.is_valid():
         return _render_item(request, item, status=400, assign_form=form)

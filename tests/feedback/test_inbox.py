@@ -298,3 +298,29 @@ def test_unknown_member_assignee_is_refused_in_the_form(client, world, item):
     client.force_login(world.ingrid)
     response = client.post(item_url(item, "assign"), {"assignee": MemberFactory().pk, "version": item.version})
     assert response.status_code == 400
+
+
+def test_bad_input_is_never_a_500(client, world, item):
+    client.force_login(world.ingrid)
+    for params in ({"page": "²"}, {"page": "99999999999999999999"}, {"tag": "\x00"}, {"assignee": "-1"},
+                   {"language": ["nb", "da"]}, {"q": "x" * 5000}):
+        assert client.get(inbox_url(world.billing), params).status_code == 200
+    assert client.post(item_url(item, "note"), {"note-body": "\x00\x01"}).status_code == 400
+    stale = client.post(item_url(item, "status"), {"status": "resolved", "response": "Fixed\x00 it", "version": "²"})
+    assert stale.status_code == 409 and "Fixed" in stale.content.decode()
+    for value in ("²", "99999999999999999999", "\x00"):
+        assert client.post(item_url(item, "watchers"), {"watchers": [value]}).status_code == 400
+        assert client.post(item_url(item, "tags"), {"tags": [value]}).status_code == 400
+        assert client.post(item_url(item, "assign"), {"assignee": value, "version": item.version}).status_code == 400
+
+
+def test_triage_items_are_assigned_among_triage(world):
+    from feedback.models import FeedbackItem
+    from tests.factories import StaffFactory
+
+    triager = StaffFactory(display_name="Tove")
+    answer = services.submit_answer(touchpoint=world.touchpoint, score=8, comment="Great service", language="en")
+    item = FeedbackItem.objects.get(answer=answer)
+    assert item.team.is_triage
+    services.assign_item(item=item, assignee=triager, by=triager)
+    assert FeedbackItem.objects.get(pk=item.pk).assignee == triager
