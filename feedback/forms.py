@@ -112,9 +112,22 @@ class ItemStatusForm(forms.Form):
         self.fields["status"].choices = [(code, label) for code, label in Status.choices if item.can_move_to(code)]
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Chosen rows by id: anything that is not an id within 64 bits ("²", 99999999999999999999) is
+    a form error before it reaches the database (SQLite overflows on it)."""
+
+    def _check_values(self, value):
+        from community.inputs import parse_id
+
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            if parse_id(pk) is None:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class ItemTagsForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(label=_("Tags"), required=False, queryset=Tag.objects.none(),
-                                          widget=forms.CheckboxSelectMultiple)
+    tags = IdsField(label=_("Tags"), required=False, queryset=Tag.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,3 +229,86 @@ class ReapplyForm(forms.Form):
         label=_("Override manual choices"), required=False,
         help_text=_("Also move feedback that someone re-routed by hand."),
     )
+
+# --- The team inbox ------------------------------------------------------------------------------
+
+
+class InboxStatusForm(ItemStatusForm):
+    """The status form of the inbox's item view: who signs the answer, and the version the person
+    saw (a change made meanwhile by a colleague is named, never overwritten)."""
+
+    show_name = forms.BooleanField(
+        label=_("Show my name with the team's"), required=False,
+        help_text=_("Off: the customer sees the team's name only."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**62)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**62)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.pk): m for m in members}
+        self.fields["assignee"].choices = [("", _("Nobody")), *[(pk, m.public_name) for pk, m in self.members.items()]]
+
+    def clean_assignee(self):
+        return self.members.get(self.cleaned_data["assignee"])
+
+
+class WatchersForm(forms.Form):
+    watchers = IdsField(
+        label=_("Watching teams"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text=_("They read this feedback and write internal notes; only the owning team answers."),
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        from community.models import Team
+
+        super().__init__(*args, **kwargs)
+        queryset = Team.objects.order_by("name")
+        if item.team_id:
+            queryset = queryset.exclude(pk=item.team_id)
+        self.fields["watchers"].queryset = queryset
+
+
+class BulkForm(forms.Form):
+    """The inbox's bulk actions on the ticked rows (values "<id>.<version>")."""
+
+    ACTIONS = [("assign", _("Assign")), ("acknowledge", _("Acknowledge")), ("tag", _("Add tag"))]
+    MAX_ITEMS = 200
+
+    action = forms.ChoiceField(label=_("With the selected"), choices=ACTIONS)
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    tag = forms.ModelChoiceField(label=_("Tag"), required=False, queryset=Tag.objects.order_by("slug"),
+                                 to_field_name="slug", empty_label=_("Which tag?"))
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.pk): m for m in members}
+        self.fields["assignee"].choices = [("", _("Nobody")), *[(pk, m.public_name) for pk, m in self.members.items()]]
+        self.fields["tag"].label_from_instance = lambda tag: tag.name
+        self.picked = self._picked(self.data.getlist("item") if hasattr(self.data, "getlist") else [])
+
+    @classmethod
+    def _picked(cls, values) -> dict:
+        """{item id: version seen}; malformed values are dropped, never an error."""
+        from community.inputs import parse_id
+
+        picked = {}
+        for value in values[: cls.MAX_ITEMS]:
+            pk, _dot, version = str(value).partition(".")
+            pk, version = parse_id(pk), parse_id(version)
+            if pk and version:
+                picked[pk] = version
+        return picked
+
+    def clean(self):
+        data = super().clean()
+        if not self.picked:
+            raise forms.ValidationError(_("Tick the feedback you want to change first."))
+        if data.get("action") == "tag" and not data.get("tag"):
+            self.add_error("tag", _("Choose the tag to add."))
+        data["assignee"] = self.members.get(data.get("assignee") or "")
+        return data

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, F, Prefetch, Q, When
 from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 
 from community import visibility
 from community.inputs import clean_line, parse_id
 from community.rules import is_member
 from feedback import rules
 from feedback.models import (
+    CLOSED,
     FeedbackItem,
     InternalNote,
     ItemStatusChange,
@@ -153,12 +155,12 @@ def members_of(programme, *, limit: int = 200):
 
 
 def get_thread(pk) -> Thread | None:
-    return Thread.objects.select_related("programme", "author", "item").filter(pk=pk).first()
+    return Thread.objects.select_related("programme", "author", "item__read_by_team").filter(pk=pk).first()
 
 
 def get_item(pk) -> FeedbackItem | None:
-    return (FeedbackItem.objects.select_related("programme", "author", "touchpoint", "answer", "thread")
-            .filter(pk=pk).first())
+    return (FeedbackItem.objects.select_related("programme", "author", "touchpoint", "answer", "thread", "team",
+                                                "read_by_team").filter(pk=pk).first())
 
 
 @dataclass
@@ -197,7 +199,8 @@ def my_feedback(member, *, page=1):
     if not is_member(member):
         return [], False
     items = (FeedbackItem.objects.visible_to(member).filter(author=member)
-             .select_related("programme", "touchpoint", "answer", "thread").order_by("-updated_at", "-pk"))
+             .select_related("programme", "touchpoint", "answer", "thread", "read_by_team")
+             .order_by("-updated_at", "-pk"))
     start = (page - 1) * PAGE_SIZE
     rows = list(items[start : start + PAGE_SIZE + 1])
     _attach_item_tags(rows[:PAGE_SIZE])
@@ -335,3 +338,189 @@ def next_score():
         created_at__gt=OuterRef("created_at"),
     ).order_by("created_at", "pk")
     return Subquery(later.values("score")[:1])
+
+# --- The team inbox ------------------------------------------------------------------------------
+
+
+def team_items(team):
+    """A team's own items: triage's include those no rule has given a team yet."""
+    mine = Q(team_id=team.pk)
+    if team.is_triage:
+        mine |= Q(team__isnull=True)
+    return FeedbackItem.objects.filter(mine)
+
+
+def inbox_teams(viewer) -> list:
+    """The inboxes a staff member may open: their teams; site admins every team."""
+    from community import teams
+    from community.models import Team
+
+    if teams.is_site_admin(viewer):
+        return list(Team.objects.order_by("name"))
+    return list(Team.objects.filter(pk__in=teams.team_ids(viewer)).order_by("name"))
+
+
+def inbox_team(viewer, ref):
+    """The team named by slug or id, if the viewer may open its inbox; None otherwise (a 404)."""
+    from community.models import Team
+
+    ref = str(ref or "")[:80]
+    pk = parse_id(ref) if ref.isascii() and ref.isdigit() else None
+    team = Team.objects.filter(pk=pk).first() if pk else Team.objects.filter(slug=ref).first()
+    return team if team is not None and rules.can_view_inbox(viewer, team) else None
+
+
+INBOX_PAGE_SIZE = 50
+AGES = {"1d": timedelta(days=1), "1w": timedelta(weeks=1), "1m": timedelta(days=30)}
+INBOX_STATUSES = ("open", "all", *Status.values)
+
+
+def _next_due():
+    """The moment that matters next: the first answer until there is one, then the resolution."""
+    return Case(When(first_response_at__isnull=True, then=F("response_due_at")), default=F("resolution_due_at"))
+
+
+SORTS = {
+    "newest": [F("created_at").desc(), F("pk").desc()],
+    "oldest": [F("created_at").asc(), F("pk").asc()],
+    "due": [F("next_due").asc(nulls_last=True), F("pk").asc()],
+    "updated": [F("updated_at").desc(), F("pk").desc()],
+}
+
+
+@dataclass
+class InboxFilters:
+    status: str = "open"
+    tag: str = ""
+    source: str = ""
+    language: str = ""
+    age: str = ""
+    assignee: str = ""  # "me", "none" or a member's id
+    overdue: bool = False
+    sort: str = "newest"
+
+    @classmethod
+    def parse(cls, params) -> "InboxFilters":
+        """Whatever arrives: anything unknown is ignored, never an error."""
+        from django.conf import settings
+
+        def pick(name, allowed, default=""):
+            value = params.get(name, default)
+            return value if isinstance(value, str) and value in allowed else default
+
+        assignee = str(params.get("assignee", ""))[:24]
+        if assignee not in {"me", "none"}:
+            assignee = str(parse_id(assignee) or "")
+        return cls(
+            status=pick("status", INBOX_STATUSES, "open"), tag=clean_line(str(params.get("tag", "")))[:40],
+            source=pick("source", Source.values), language=pick("language", {c for c, _n in settings.LANGUAGES}),
+            age=pick("age", AGES), assignee=assignee, overdue=params.get("overdue") in {"1", "on", "true"},
+            sort=pick("sort", SORTS, "newest"),
+        )
+
+    def query(self) -> dict:
+        """What the links (pages, sorts) keep: the filters that differ from the defaults."""
+        values = {"status": self.status, "tag": self.tag, "source": self.source, "language": self.language,
+                  "age": self.age, "assignee": self.assignee, "overdue": "1" if self.overdue else "",
+                  "sort": self.sort}
+        defaults = {"status": "open", "sort": "newest"}
+        return {k: v for k, v in values.items() if v and defaults.get(k) != v}
+
+
+@dataclass
+class Inbox:
+    team: object
+    items: list
+    page: int
+    has_next: bool
+    filters: InboxFilters
+    counts: dict
+    now: object
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def inbox(viewer, team, filters: InboxFilters, *, page=1, now=None) -> Inbox:
+    """One page of a team's inbox in four queries whatever its size: the page's ids, their rows
+    (with source, author and assignee), their tags, and the team's counts in one aggregate. The
+    next page is found by fetching one row more."""
+    now = now or timezone.now()
+    page = page_number(page)
+    items = FeedbackItem.objects.visible_to(viewer) & team_items(team)
+    if filters.status == "open":
+        items = items.exclude(status__in=CLOSED)
+    elif filters.status != "all":
+        items = items.filter(status=filters.status)
+    if filters.tag:
+        items = items.filter(item_tags__tag__slug=filters.tag)
+    if filters.source:
+        items = items.filter(source=filters.source)
+    if filters.language:
+        items = items.filter(language=filters.language)
+    if filters.age:
+        items = items.filter(created_at__lte=now - AGES[filters.age])
+    if filters.assignee == "me":
+        items = items.filter(assignee_id=viewer.pk)
+    elif filters.assignee == "none":
+        items = items.filter(assignee__isnull=True)
+    elif filters.assignee:
+        items = items.filter(assignee_id=int(filters.assignee))
+    if filters.overdue:
+        items = items.filter(overdue_q(now))
+    # The page's ids first (sorted and cut in the database on the item table alone), then their
+    # rows with what they show: no join runs over the whole team's items.
+    start = (page - 1) * INBOX_PAGE_SIZE
+    ids = list(items.annotate(next_due=_next_due()).order_by(*SORTS[filters.sort])
+               .values_list("pk", flat=True)[start : start + INBOX_PAGE_SIZE + 1])
+    found = (FeedbackItem.objects.filter(pk__in=ids).annotate(next_due=_next_due())
+             .select_related("programme", "touchpoint", "answer", "author", "assignee", "thread").in_bulk())
+    rows = [found[pk] for pk in ids if pk in found]
+    _attach_item_tags(rows[:INBOX_PAGE_SIZE])
+    for row in rows:
+        row.is_overdue = row.status not in CLOSED and row.next_due is not None and row.next_due < now
+        # "3 hours", "2 days": one unit is enough to see what is pressing.
+        if row.next_due is not None:
+            row.due_words = (timesince(row.next_due, now, depth=1) if row.is_overdue
+                             else timeuntil(row.next_due, now, depth=1))
+    counts = team_items(team).aggregate(
+        open=Count("pk", filter=~Q(status__in=CLOSED)),
+        overdue=Count("pk", filter=overdue_q(now)),
+        unassigned=Count("pk", filter=~Q(status__in=CLOSED) & Q(assignee__isnull=True)),
+        unread=Count("pk", filter=~Q(status__in=CLOSED) & Q(read_at__isnull=True)),
+    )
+    return Inbox(team, rows[:INBOX_PAGE_SIZE], page, len(rows) > INBOX_PAGE_SIZE, filters, counts, now)
+
+
+def inbox_stamp(team) -> str:
+    """The inbox's newest change, for a page to know whether it missed events."""
+    newest = team_items(team).order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return newest.isoformat() if newest else ""
+
+
+def team_members(team) -> list:
+    return list(team.members.filter(is_active=True, is_staff=True).order_by("display_name", "pk"))
+
+
+IDEAS_SHOWN = 10
+
+
+def ideas_awaiting(viewer, team) -> tuple[list, int]:
+    """Ideas on the team's boards that wait for its answer: published (the open stage) and no status
+    change since, other than their approval. Oldest first, as they have waited longest; at most
+    IDEAS_SHOWN, and how many there are. Two queries."""
+    from django.db.models import Exists, OuterRef
+
+    from ideas.models import Idea, Stage, StatusChange
+
+    boards = Q(board__owner_team_id=team.pk)
+    if team.is_triage:
+        boards |= Q(board__owner_team__isnull=True)
+    answered = StatusChange.objects.filter(idea=OuterRef("pk"), from_status__isnull=False).exclude(
+        from_status__stage=Stage.PENDING
+    )
+    ideas = (Idea.objects.visible_to(viewer).filter(boards, status__stage=Stage.OPEN, merged_into__isnull=True)
+             .exclude(Exists(answered)))
+    shown = list(ideas.select_related("board", "status", "author").order_by("created_at", "pk")[:IDEAS_SHOWN])
+    return shown, (len(shown) if len(shown) < IDEAS_SHOWN else ideas.count())

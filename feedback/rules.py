@@ -270,3 +270,38 @@ def why_not_view_dashboard(user):
 
 
 can_view_dashboard, check_can_view_dashboard = rule(why_not_view_dashboard)
+
+# --- The team inbox ------------------------------------------------------------------------------
+
+
+def why_not_view_inbox(user, team):
+    """A team's inbox: its members and site admins. Views answer a 404 to other staff (the team's
+    work is not theirs to see), and the forbidden page to customers."""
+    if not is_staff(user):
+        return _("Only staff can do this.")
+    if team is None or not teams.acts_for(user, team.pk):
+        return _("There is no such inbox.")
+    return None
+
+
+def why_not_assign_item(user, item, assignee=None):
+    """The owning team assigns its items, to one of its own members (or to nobody)."""
+    if reason := why_not_manage_item(user, item):
+        return reason
+    if assignee is not None:
+        owner = teams.owner_or_triage_id(item.team_id)
+        if not is_staff(assignee) or not assignee.is_active or owner not in teams.team_ids(assignee):
+            return _("Assign it to someone on the team that owns it.")
+    return None
+
+
+def stamps_receipt(user, item) -> bool:
+    """The customer's receipt ("Read by the Billing team") is for the owning team's own members:
+    a watcher, or a site admin who is not on the team, reading it is not the team reading it."""
+    owner = teams.owner_or_triage_id(item.team_id)
+    return is_staff(user) and owner is not None and owner in teams.team_ids(user)
+
+
+can_view_inbox, check_can_view_inbox = rule(why_not_view_inbox)
+can_assign_item, check_can_assign_item = rule(why_not_assign_item)
+can_set_watchers, check_can_set_watchers = can_manage_item, check_can_manage_item

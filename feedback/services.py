@@ -7,12 +7,14 @@ after the commit: live events and notification tasks.
 
 import hashlib
 import hmac
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from community import languages, teams
 from community.background import enqueue_on_commit
@@ -339,6 +341,7 @@ def apply_rules(item, *, fresh: bool = False) -> list[int]:
 
 def _touch_item(item) -> None:
     FeedbackItem.objects.filter(pk=item.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    after_commit(events.item_changed, item.pk)
     if item.thread_id:
         _touch_thread(item.thread_id)
         after_commit(events.thread_changed, item.thread_id)
@@ -364,10 +367,18 @@ def set_tags(*, item, tags, by) -> tuple[list, list]:
     return added, removed
 
 
+class ItemChanged(NotAllowed):
+    """Someone else changed the item since the person acting saw it (a stale `expected_version`)."""
+
+    @staticmethod
+    def message() -> str:
+        return _("This feedback changed while you were answering. Please reload and try again.")
+
+
 def _check_unchanged(current, item, expected_version) -> None:
     """Two staff on one item: the later save names the conflict instead of overwriting."""
     if current.status != item.status or (expected_version is not None and current.version != expected_version):
-        raise NotAllowed(_("This feedback changed while you were answering. Please reload and try again."))
+        raise ItemChanged(ItemChanged.message())
 
 
 def change_item_status(
@@ -377,6 +388,10 @@ def change_item_status(
     answer the author reads: no feedback is closed silently. The author is told of every change,
     with the answer, signed by the team (and the person, when they choose). `expected_version` is
     the version the person saw: a change made meanwhile by someone else refuses this one."""
+    rules.check_can_manage_item(by, item)
+    if expected_version is not None and item.version != expected_version:
+        # What they saw is gone: say so before judging the move against a status they never saw.
+        _check_unchanged(item, item, expected_version)
     rules.check_can_change_item_status(by, item, to)
     response = check_text(response, maximum=RESPONSE_MAX, required=to in CLOSED, code="response")
     if to in CLOSED and len(response) < RESPONSE_MIN:
@@ -405,7 +420,127 @@ def add_internal_note(*, item, by, body: str) -> InternalNote:
     """A note for the owning and watching teams. It publishes nothing and notifies no customer."""
     rules.check_can_add_note(by, item)
     body = check_text(body, maximum=NOTE_MAX, required=True)
-    return InternalNote.objects.create(item=item, author=by, body_source=body, body_html=render_user_text(body).html)
+    note = InternalNote.objects.create(item=item, author=by, body_source=body, body_html=render_user_text(body).html)
+    after_commit(events.item_changed, item.pk)  # the owning team's inbox shows the note count
+    return note
+
+
+def _lock_current(item, expected_version):
+    current = FeedbackItem.objects.select_for_update().get(pk=item.pk)
+    _check_unchanged(current, item, expected_version)
+    return current
+
+
+def assign_item(*, item, assignee, by, expected_version: int | None = None) -> FeedbackItem:
+    """The owning team gives an item to one of its members (or to nobody: `assignee=None`)."""
+    rules.check_can_assign_item(by, item, assignee)
+    with transaction.atomic():
+        current = _lock_current(item, expected_version)
+        if current.assignee_id != (assignee.pk if assignee else None):
+            FeedbackItem.objects.filter(pk=item.pk).update(assignee=assignee)
+            _touch_item(item)
+    item.assignee = assignee
+    return item
+
+
+def set_watchers(*, item, watchers, by) -> tuple[list, list]:
+    """The owning team adds or removes watching teams (they read and write internal notes, never
+    answer): (added, removed). The owning team itself is never its own watcher."""
+    rules.check_can_set_watchers(by, item)
+    wanted = {team.pk: team for team in watchers if team.pk != item.team_id}
+    with transaction.atomic():
+        list(FeedbackItem.objects.select_for_update().filter(pk=item.pk).values_list("pk"))
+        have = set(item.watchers.values_list("pk", flat=True))
+        added = [team for pk, team in wanted.items() if pk not in have]
+        removed = list(Team.objects.filter(pk__in=have - set(wanted)))
+        if added:
+            item.watchers.add(*added)
+        if removed:
+            item.watchers.remove(*removed)
+        if added or removed:
+            _touch_item(item)
+    return added, removed
+
+
+def mark_read(*, item, by) -> bool:
+    """The first time someone of the owning team opens the item, the author's receipt is stamped
+    ("Read by the Billing team on 3 March"): one conditional UPDATE, so it happens once however
+    many open it at the same moment. Watchers and site admins not on the team stamp nothing."""
+    if item.read_at is not None or not rules.stamps_receipt(by, item):
+        return False
+    now = timezone.now()
+    team_id = teams.owner_or_triage_id(item.team_id)
+    stamped = FeedbackItem.objects.filter(pk=item.pk, read_at__isnull=True).update(
+        read_at=now, read_by_team_id=team_id
+    )
+    if stamped:
+        item.read_at, item.read_by_team_id = now, team_id
+        after_commit(events.item_changed, item.pk)
+    return bool(stamped)
+
+
+# --- Bulk actions from the inbox ------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did, item by item: each went through the one-item service and its rule."""
+
+    updated: list = field(default_factory=list)
+    changed: list = field(default_factory=list)  # changed by someone else since the page was loaded
+    refused: list = field(default_factory=list)  # (item, the rule's reason)
+
+    def summary(self) -> str:
+        parts = [ngettext("%(n)s updated", "%(n)s updated", len(self.updated)) % {"n": len(self.updated)}]
+        if self.changed:
+            parts.append(ngettext("%(n)s changed meanwhile", "%(n)s changed meanwhile", len(self.changed))
+                         % {"n": len(self.changed)})
+        if self.refused:
+            parts.append(ngettext("%(n)s not allowed", "%(n)s not allowed", len(self.refused))
+                         % {"n": len(self.refused)})
+        return ", ".join(parts)
+
+
+def _bulk(pairs, act) -> BulkResult:
+    """pairs: (item, the version the person saw or None). Each item on its own transaction: one
+    refusal never undoes the others."""
+    result = BulkResult()
+    for item, version in pairs:
+        try:
+            act(item, version)
+        except ItemChanged:
+            result.changed.append(item)
+        except (NotAllowed, ValidationError) as refusal:
+            result.refused.append((item, refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)))
+        else:
+            result.updated.append(item)
+    return result
+
+
+def bulk_assign(*, pairs, assignee, by) -> BulkResult:
+    return _bulk(pairs, lambda item, version: assign_item(item=item, assignee=assignee, by=by,
+                                                          expected_version=version))
+
+
+def bulk_acknowledge(*, pairs, by) -> BulkResult:
+    from feedback.models import Status
+
+    return _bulk(pairs, lambda item, version: change_item_status(item=item, to=Status.ACKNOWLEDGED, by=by,
+                                                                 expected_version=version))
+
+
+def bulk_tag(*, pairs, tag, by) -> BulkResult:
+    """Adds the tag (keeps the others). Adding a tag overwrites nothing, so a version that moved
+    meanwhile does not refuse it."""
+
+    def add(item, _version):
+        rules.check_can_manage_item(by, item)
+        with transaction.atomic():
+            list(FeedbackItem.objects.select_for_update().filter(pk=item.pk).values_list("pk"))
+            if _add_tags(item, [tag.pk], by=by):
+                _touch_item(item)
+
+    return _bulk(pairs, add)
 
 
 # --- Routing -------------------------------------------------------------------------------------
@@ -423,11 +558,13 @@ def route_item(item, *, tag_ids, owner_team_id=None, kind: str = "") -> RoutingD
         source=item.source, programme_id=item.programme_id, touchpoint_id=item.touchpoint_id, kind=kind,
         language=item.language, text=_routing_text(item), tag_ids=frozenset(tag_ids), owner_team_id=owner_team_id,
     )
-    return _assign_team(item, routing.decide(facts, routing.active_rules()))
+    return _assign_team(item, routing.decide(facts, routing.active_rules()), new=True)
 
 
-def _assign_team(item, route: routing.Route, *, by=None, note: str = "") -> RoutingDecision:
+def _assign_team(item, route: routing.Route, *, by=None, note: str = "", new: bool = False) -> RoutingDecision:
     team = Team.objects.filter(pk=route.team_id).first() if route.team_id else None
+    moved = not new and item.team_id != route.team_id
+    previous = teams.owner_or_triage_id(item.team_id) if moved else None
     changes = {"team": team}
     if item.team_id != route.team_id:
         changes["assignee"] = None  # the new team assigns its own
@@ -438,6 +575,7 @@ def _assign_team(item, route: routing.Route, *, by=None, note: str = "") -> Rout
     FeedbackItem.objects.filter(pk=item.pk).update(**changes)
     for name, value in changes.items():
         setattr(item, name, value)
+    after_commit(events.item_changed, item.pk, previous)  # the new owner's inbox, and the one it left
     decision = RoutingDecision.objects.create(
         item=item, team=team, team_name=team.name if team else "", reason=route.reason, rule_id=route.rule_id,
         rule_name=route.rule_name, matched=route.matched, note=note, by=by,

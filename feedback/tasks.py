@@ -103,12 +103,16 @@ def notify_item_status(change_id: int) -> int:
     from feedback.models import ItemStatusChange, Status
     from feedback.rules import can_view_item
 
-    change = ItemStatusChange.objects.select_related("item__author", "item__programme").get(pk=change_id)
+    change = (ItemStatusChange.objects.select_related("item__author", "item__programme", "team", "changed_by")
+              .get(pk=change_id))
     item = change.item
     if item.author is None or not can_view_item(item.author, item):
         return 0
     status = lazy(lambda: str(Status(change.to_status).label), str)()
-    title = format_lazy(_("Your feedback “{title}” is now: {status}"), title=item.title, status=status)
+    # Who answered, as the customer sees it ("Billing team", "Ingrid, Billing team"), in their language.
+    responder = lazy(lambda: change.responder, str)()
+    title = format_lazy(_("{responder} answered your feedback “{title}”: {status}"), responder=responder,
+                        title=item.title, status=status)
     return len(notify([item.author], kind="feedback_status", key=f"feedback-status:{change.pk}", title=title,
                       body=Truncator(plain_text(change.response_source)).chars(600), url=item.get_absolute_url(),
                       exclude=change.changed_by))

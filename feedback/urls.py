@@ -4,7 +4,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 from django.urls import path
 
 from feedback import api, public, views
-from feedback.views import dashboard, routing
+from feedback.views import dashboard, inbox, routing
 
 urlpatterns = [
     path("go/betas/", views.programmes, name="feedback_programmes"),
@@ -36,6 +36,16 @@ urlpatterns = [
     path("staff/routing/<id:pk>/delete/", routing.routing_rule_delete, name="feedback_routing_delete"),
     path("feedback/touchpoints/<id:pk>/demo/", views.touchpoint_demo, name="feedback_touchpoint_demo"),
     path("feedback/touchpoints/<id:pk>/revoke/", views.revoke, name="feedback_touchpoint_revoke"),
+    # The team inbox (staff)
+    path("staff/inbox/", inbox.inbox_index, name="feedback_inbox_index"),
+    path("staff/inbox/item/<id:pk>/", inbox.inbox_item, name="feedback_inbox_item"),
+    path("staff/inbox/item/<id:pk>/status/", inbox.inbox_item_status, name="feedback_inbox_item_status"),
+    path("staff/inbox/item/<id:pk>/assign/", inbox.inbox_item_assign, name="feedback_inbox_item_assign"),
+    path("staff/inbox/item/<id:pk>/tags/", inbox.inbox_item_tags, name="feedback_inbox_item_tags"),
+    path("staff/inbox/item/<id:pk>/watchers/", inbox.inbox_item_watchers, name="feedback_inbox_item_watchers"),
+    path("staff/inbox/item/<id:pk>/note/", inbox.inbox_item_note, name="feedback_inbox_item_note"),
+    path("staff/inbox/<str:ref>/", inbox.team_inbox, name="feedback_inbox"),
+    path("staff/inbox/<str:ref>/rows/", inbox.inbox_rows, name="feedback_inbox_rows"),
     # Public: pages on the touchpoint's allowed origins call it (see feedback/public.py).
     path("touchpoint/v1/<str:key>/", public.touchpoint, name="touchpoint_answer"),
     # REST API (same services and queries)

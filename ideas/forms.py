@@ -139,6 +139,10 @@ class StatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("New status"))
     response = _response(True, _("Public response"), _("Everyone who voted or follows the idea gets it."))
+    show_name = forms.BooleanField(
+        label=_("Show my name with the team's"), required=False,
+        help_text=_("Off: the customer sees the team's name only."),
+    )
 
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)

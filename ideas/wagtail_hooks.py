@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -175,6 +175,8 @@ class IdeaActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
     def dispatch(self, request, *args, **kwargs):
         if not rules.can_moderate(request.user):
             raise PermissionDenied
+        if reason := self.refusal(request.user):
+            return render(request, "community/forbidden.html", {"message": reason, "back": self.edit_url}, status=403)
         if self.action_name not in {name for name, _label, _icon in idea_actions(self.idea, request.user)}:
             messages.error(request, _("This action does not apply to the idea in its current status."))
             return redirect(self.edit_url)
@@ -221,6 +223,10 @@ class IdeaActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
         messages.validation_error(self.request, _("The idea was not changed: see the errors below."), form)
         return super().form_invalid(form)
 
+    def refusal(self, user) -> str | None:
+        """The rule's reason this staff member may not take the action at all (a 403 with its words)."""
+        return None
+
     def perform(self, data):
         raise NotImplementedError
 
@@ -235,9 +241,13 @@ class ChangeStatusView(IdeaActionView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "statuses": queries.status_choices(self.idea)}
 
+    def refusal(self, user):
+        return rules.why_not_answer_for_board(user, self.idea.board)
+
     def perform(self, data):
         services.change_status(
-            idea=self.idea, to=data["status"], response=data["response"], by=self.request.user
+            idea=self.idea, to=data["status"], response=data["response"], by=self.request.user,
+            show_name=data["show_name"],
         )
 
 

@@ -82,6 +82,7 @@ def _idea_context(request, idea, **forms) -> dict:
             reject_form=forms.get("reject_form") or RejectForm(prefix="reject"),
             vote_for_form=forms.get("vote_for_form") or VoteForForm(prefix="votefor"),
             pending=idea.status.stage == Stage.PENDING,
+            answer_refusal=rules.why_not_answer_for_board(user, idea.board),
         )
     if rules.can_see_audience(user):
         context["audience"] = queries.audience(idea)

@@ -9,17 +9,19 @@ from community.models import Member
 from community.services import NotAllowed
 from ideas import queries, rules, services
 from ideas.forms import MergeForm, RejectForm, StatusForm, VoteForForm
-from ideas.views._common import staff_action
+from ideas.views._common import idea_page, staff_action
 from ideas.views.idea import _render_idea
 
 
-@staff_action
+# Only the board's team answers its ideas: anyone else gets the rule's words on the 403 page.
+@idea_page(rules.check_can_change_status)
 def change_status(request, idea):
     form = StatusForm(request.POST, prefix="status", statuses=queries.status_choices(idea))
     if form.is_valid():
         to = form.cleaned_data["status"]
         try:
-            services.change_status(idea=idea, to=to, response=form.cleaned_data["response"], by=request.user)
+            services.change_status(idea=idea, to=to, response=form.cleaned_data["response"], by=request.user,
+                                   show_name=form.cleaned_data["show_name"])
         except ValidationError as error:
             form.add_error("response", error)
         except NotAllowed as refusal:

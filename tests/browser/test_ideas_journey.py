@@ -138,6 +138,7 @@ def test_customer_posts_member_votes_staff_plans_and_both_hear_back(page, new_ta
         screenshot(desk, "idea-staff")
         panel.get_by_label("New status").select_option(label="Planned")
         panel.get_by_label("Public response").fill(RESPONSE)
+        panel.get_by_label("Show my name with the team's").check()  # the team speaks; Lars signs too
         panel.get_by_role("button", name="Change status and notify").click()
         expect(desk.get_by_role("status")).to_contain_text("The idea is now “Planned”.")
         expect(desk.get_by_role("region", name="Official response")).to_contain_text(
