@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationErro
 from rest_framework.response import Response
 
 from community.api_common import CURSOR, READ_ERRORS, WRITE_ERRORS, StrictInput, errors, page, refusals
+from community.inputs import MAX_ID
 from community.parsers import JSONParser
 from feedback import queries, rules, services
 from feedback.models import FeedbackItem, ItemStatusChange, Membership, Post, Status, Tag, Thread
@@ -134,7 +135,7 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeedbackItem
         fields = ["id", "url", "source", "title", "text", "language", "status", "status_label", "tags", "answers",
-                  "created_at", "updated_at"]
+                  "version", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_answers(self, item) -> list[dict]:
@@ -211,6 +212,10 @@ class ItemStatusInputSerializer(StrictInput):
     status = serializers.ChoiceField(choices=Status.choices)
     response = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="",
                                      help_text="The answer the customer reads: required to resolve or decline.")
+    show_name = serializers.BooleanField(required=False, default=False,
+                                         help_text="Sign the answer with your name as well as the team's.")
+    version = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID,
+                                       help_text="The item's version you saw: a change made meanwhile refuses this one.")
 
 
 class ItemTagsInputSerializer(StrictInput):
@@ -466,7 +471,9 @@ class ItemStatusView(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         with refusals("response", fields=FIELDS):
             services.change_item_status(item=item, to=data.validated_data["status"], by=request.user,
-                                        response=data.validated_data["response"])
+                                        response=data.validated_data["response"],
+                                        show_name=data.validated_data["show_name"],
+                                        expected_version=data.validated_data.get("version"))
         return Response(_item_data(queries.get_item(item.pk)))
 
 
