@@ -140,7 +140,9 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
 
     def get_answers(self, item) -> list[dict]:
         history = self.context.get("history", {}).get(item.pk, [])
-        return [{"status": c.to_status, "answer": c.response_html, "at": c.created_at} for c in history]
+        # Signed as the item page signs it: the team, and the person where they chose so.
+        return [{"status": c.to_status, "answer": c.response_html, "by": str(c.responder), "at": c.created_at}
+                for c in history]
 
 
 class BetaThreadPageSerializer(serializers.Serializer):
@@ -420,7 +422,8 @@ class ThreadPosts(generics.GenericAPIView):
 
 def _history(items) -> dict:
     found = {}
-    for change in ItemStatusChange.objects.filter(item__in=items).order_by("created_at", "pk"):
+    changes = ItemStatusChange.objects.filter(item__in=items).select_related("team", "changed_by")
+    for change in changes.order_by("created_at", "pk"):
         found.setdefault(change.item_id, []).append(change)
     return found
 
