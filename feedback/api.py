@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationErro
 from rest_framework.response import Response
 
 from community.api_common import CURSOR, READ_ERRORS, WRITE_ERRORS, StrictInput, errors, page, refusals
+from community.inputs import MAX_ID
 from community.parsers import JSONParser
 from feedback import queries, rules, services
 from feedback.models import FeedbackItem, ItemStatusChange, Membership, Post, Status, Tag, Thread
@@ -134,12 +135,14 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeedbackItem
         fields = ["id", "url", "source", "title", "text", "language", "status", "status_label", "tags", "answers",
-                  "created_at", "updated_at"]
+                  "version", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_answers(self, item) -> list[dict]:
         history = self.context.get("history", {}).get(item.pk, [])
-        return [{"status": c.to_status, "answer": c.response_html, "at": c.created_at} for c in history]
+        # Signed as the item page signs it: the team, and the person where they chose so.
+        return [{"status": c.to_status, "answer": c.response_html, "by": str(c.responder), "at": c.created_at}
+                for c in history]
 
 
 class BetaThreadPageSerializer(serializers.Serializer):
@@ -211,6 +214,10 @@ class ItemStatusInputSerializer(StrictInput):
     status = serializers.ChoiceField(choices=Status.choices)
     response = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="",
                                      help_text="The answer the customer reads: required to resolve or decline.")
+    show_name = serializers.BooleanField(required=False, default=False,
+                                         help_text="Sign the answer with your name as well as the team's.")
+    version = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID,
+                                       help_text="The item's version you saw: a change made meanwhile refuses this one.")
 
 
 class ItemTagsInputSerializer(StrictInput):
@@ -416,7 +423,8 @@ class ThreadPosts(generics.GenericAPIView):
 
 def _history(items) -> dict:
     found = {}
-    for change in ItemStatusChange.objects.filter(item__in=items).order_by("created_at", "pk"):
+    changes = ItemStatusChange.objects.filter(item__in=items).select_related("team", "changed_by")
+    for change in changes.order_by("created_at", "pk"):
         found.setdefault(change.item_id, []).append(change)
     return found
 
@@ -467,7 +475,9 @@ class ItemStatusView(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         with refusals("response", fields=FIELDS):
             services.change_item_status(item=item, to=data.validated_data["status"], by=request.user,
-                                        response=data.validated_data["response"])
+                                        response=data.validated_data["response"],
+                                        show_name=data.validated_data["show_name"],
+                                        expected_version=data.validated_data.get("version"))
         return Response(_item_data(queries.get_item(item.pk)))
 
 

@@ -273,7 +273,8 @@ class BoardDetailSerializer(BoardSerializer):
 class StatusInputSerializer(StrictInput):
     status = serializers.SlugField(max_length=60)
     response = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    show_name = serializers.BooleanField(required=False, default=False)
+    show_name = serializers.BooleanField(required=False, default=False,
+                                         help_text="Sign the response with your name as well as the team's.")
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -582,10 +583,8 @@ class IdeaStatus(generics.GenericAPIView):
         if to is None:
             raise ValidationError({"status": [_("There is no such status.")]})
         with refusals("response"):
-            services.change_status(
-                idea=idea, to=to, response=data.validated_data["response"], by=request.user,
-                show_name=data.validated_data["show_name"],
-            )
+            services.change_status(idea=idea, to=to, response=data.validated_data["response"], by=request.user,
+                                   show_name=data.validated_data["show_name"])
         return _fresh(request, idea)
 
 

@@ -239,3 +239,15 @@ def test_a_closing_status_needs_an_answer_and_tells_the_author(django_capture_on
             {"status": "wont_do", "response": "We keep the guide as it is."}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "wont_do"
     assert Notification.objects.filter(recipient=thread.author, kind="feedback_status").exists()
+
+
+def test_a_status_change_on_an_item_someone_changed_meanwhile_is_refused():
+    thread = make_thread()
+    item = FeedbackItem.objects.get(thread=thread)
+    staff = signed_in(StaffFactory())
+    url = reverse("api_feedback_item_status", args=[item.pk])
+    seen = staff.get(reverse("api_feedback_item", args=[item.pk])).json()["version"]
+    assert staff.post(url, {"status": "acknowledged", "version": seen}, content_type="application/json").status_code == 200
+    stale = staff.post(url, {"status": "in_progress", "version": seen}, content_type="application/json")
+    assert stale.status_code == 403 and "changed while you were answering" in stale.json()["detail"]
+    assert FeedbackItem.objects.get(pk=item.pk).status == "acknowledged"

@@ -126,6 +126,7 @@ def test_a_beta_thread_from_applying_to_the_staffs_answer(call):
     mine = call(member, "get", reverse("api_my_feedback")).json()["results"]
     assert [(i["id"], i["status"]) for i in mine] == [(thread["item"], "resolved")]
     assert mine[0]["answers"][-1]["answer"] == "<p>Fixed in version 5.3.</p>"
+    assert mine[0]["answers"][-1]["by"] == "Triage team"  # the team answers, not the person
     detail = call(member, "get", reverse("api_beta_thread", args=[thread["id"]])).json()
     assert [p["body"] for p in detail["replies"]] == ["<p>Thanks: which channel?</p>", "<p>Channel 4.</p>"]
     assert call(member, "post", reverse("api_beta_leave", args=[programme.pk])).status_code == 204
