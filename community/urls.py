@@ -41,6 +41,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("api/v1/notifications/", api.notification_list, name="api_notifications"),
     path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),
+    path("", include("community.webhooks.urls")),
     path("", include("ideas.urls")),
     path("", include("ideas.polls.urls")),
     path("", include("feedback.urls")),

@@ -20,6 +20,7 @@ from community.content import mask_personal_data, plain_text, render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.rules import NotAllowed, is_staff
+from community.webhooks import events as webhooks
 from feedback import events, images, rules, tagging, tasks
 from feedback.models import (
     CLOSED,
@@ -139,6 +140,7 @@ def apply_to_programme(*, member, programme, reason: str, device: str = "", cons
                       "consented_at": timezone.now() if consent else None},
         )
         enqueue_on_commit(tasks.notify_new_application, membership.pk)
+        webhooks.programme_application(membership)
     rules.forget_membership(member, programme)
     return membership
 
@@ -376,6 +378,7 @@ def change_item_status(*, item, to: str, by, response: str = "") -> ItemStatusCh
         FeedbackItem.objects.filter(pk=item.pk).update(status=to)
         _touch_item(item)
         enqueue_on_commit(tasks.notify_item_status, change.pk)
+        webhooks.feedback_status_changed(change)
     item.status = to
     return change
 
