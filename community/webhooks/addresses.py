@@ -37,14 +37,22 @@ def resolve(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _nat64(ip):
+    return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None
+
+
 def why_not_address(address: str) -> str | None:
     """Why an IP address may not be called, or None."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return _("The host does not resolve to a usable address.")
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address inside IPv6 (mapped, 6to4, Teredo, NAT64) is judged as that address.
+        ip = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None) or _nat64(ip) or ip
     if ip.is_unspecified or ip.is_multicast or ip.is_reserved or ip.is_link_local:
         return _("Webhooks cannot be sent to %(address)s: it is not a public address.") % {"address": ip}
     if ip.is_global:

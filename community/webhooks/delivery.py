@@ -136,11 +136,21 @@ def attempt(delivery_id: int, *, now=None) -> Outcome | None:
     from community.models import WebhookDelivery
 
     now = now or timezone.now()
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__active=True
-    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1, updated_at=now)
-    if not claimed:
-        return None
+    with transaction.atomic():
+        # Locked and checked in one statement: a second worker skips the row while it is being
+        # claimed and, once claimed, finds it no longer due (the lease moved next_attempt_at).
+        claimed = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now,
+                    endpoint__active=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if claimed is None:
+            return None
+        WebhookDelivery.objects.filter(pk=delivery_id).update(
+            next_attempt_at=now + LEASE, attempts=F("attempts") + 1, updated_at=now
+        )
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     body = encode(delivery.payload)
     outcome = post(delivery.endpoint.url, body, headers_for(delivery, body, int(time.time())))

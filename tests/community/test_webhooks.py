@@ -395,6 +395,12 @@ REFUSED = [
     "http://[::1]/hook",
     "http://[::ffff:127.0.0.1]/hook",
     "http://[fe80::1]/hook",
+    "http://[2002:7f00:1::]/hook",  # 6to4 of 127.0.0.1
+    "http://[64:ff9b::a9fe:a9fe]/hook",  # NAT64 of 169.254.169.254
+    "http://[fc00::5]/hook",
+    "http://2130706433/hook",  # 127.0.0.1 as one number
+    "http://127.1/hook",
+    "http://100.64.0.1/hook",  # carrier-grade NAT
     "http://0.0.0.0/hook",
     "http://224.0.0.1/hook",
     "file:///etc/passwd",
@@ -458,3 +464,22 @@ def test_events_must_be_known(team, team_staff, chosen):
     with mock.patch.object(addresses, "resolve", side_effect=public_dns):
         with pytest.raises(ValidationError):
             services.create_endpoint(team=team, by=team_staff, url="https://hooks.example/", events=chosen)
+
+
+def test_where_the_queue_can_defer_a_retry_is_a_task_at_its_time(loopback, scripted, team, team_staff,
+                                                                  django_capture_on_commit_callbacks):
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    services.create_endpoint(team=team, by=team_staff, url=scripted.url, events=[events.POLL_CLOSED])
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit(events.POLL_CLOSED, team=team, data={}, key="a")
+    row = WebhookDelivery.objects.get()
+    row_due = timezone.now()
+    WebhookDelivery.objects.filter(pk=row.pk).update(next_attempt_at=row_due)
+    with mock.patch.object(ImmediateBackend, "supports_defer", True), \
+            mock.patch.object(delivery, "enqueue_on_commit") as enqueue:
+        delivery.attempt(row.pk, now=row_due)
+    (task, pk), _kwargs = enqueue.call_args
+    row.refresh_from_db()
+    assert pk == row.pk and row.attempts == 2
+    assert task.run_after == row.next_attempt_at == row_due + timedelta(minutes=5)
