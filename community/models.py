@@ -334,6 +334,8 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    # The endpoint's team, kept on the row so a team's log is one index range, newest first.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     # Sent as Cocreate-Delivery: unique per delivery, a re-send gets a new one.
     uuid = models.UUIDField(unique=True)
     event = models.CharField(max_length=40)
@@ -362,6 +364,7 @@ class WebhookDelivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["endpoint", "-created_at", "-id"], name="webhook_delivery_log"),
+            models.Index(fields=["team", "-created_at", "-id"], name="webhook_delivery_team_log"),
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="webhook_delivery_due"),
         ]
 

@@ -6,6 +6,7 @@ worker and `manage.py deliver_due_webhooks`, never send one delivery at once, an
 transaction stays open during the HTTP call.
 """
 
+import functools
 import hashlib
 import hmac
 import http.client
@@ -65,12 +66,18 @@ class Outcome:
         return self.code is not None and 200 <= self.code < 300
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One context for every delivery: loading the CA certificates costs more than a request."""
+    return ssl.create_default_context()
+
+
 class _PinnedConnection(http.client.HTTPSConnection):
     """Connects to the address that was checked, while the Host header and TLS name (SNI and
     certificate check) stay the URL's host: a DNS answer that changed meanwhile is not used."""
 
     def __init__(self, target: addresses.Target, timeout: float):
-        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        super().__init__(target.host, target.port, timeout=timeout, context=_tls_context())
         self.target = target
 
     def connect(self):

@@ -74,7 +74,7 @@ def emit(event: str, *, team, data: dict, key=None, occurred_at=None) -> list[in
                 )
             )
             rows = [
-                WebhookDelivery(endpoint=e, uuid=uuid.uuid4(), event=event, event_id=ident, payload=payload,
+                WebhookDelivery(endpoint=e, team_id=e.team_id, uuid=uuid.uuid4(), event=event, event_id=ident, payload=payload,
                                 next_attempt_at=now, created_at=now, updated_at=now)
                 for e in endpoints
                 if e.pk not in already

@@ -118,7 +118,7 @@ def redeliver(*, original, by) -> WebhookDelivery:
     now = timezone.now()
     with transaction.atomic():
         copy = WebhookDelivery.objects.create(
-            endpoint=endpoint, uuid=uuid.uuid4(), event=original.event, event_id=original.event_id,
+            endpoint=endpoint, team_id=endpoint.team_id, uuid=uuid.uuid4(), event=original.event, event_id=original.event_id,
             payload=original.payload, manual=True, next_attempt_at=now, created_at=now, updated_at=now,
         )
         enqueue_on_commit(delivery.deliver, copy.pk)

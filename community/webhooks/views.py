@@ -75,7 +75,7 @@ def team_webhooks(request, pk):
     if reason:
         return _forbidden(request, reason)
     endpoints = [_with_labels(e) for e in team.webhook_endpoints.all()]
-    log = _log(request, WebhookDelivery.objects.filter(endpoint__team=team))
+    log = _log(request, WebhookDelivery.objects.filter(team=team))
     return render(request, "community/webhooks/team.html",
                   {"team": team, "endpoints": endpoints, "page": log})
 

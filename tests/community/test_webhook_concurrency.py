@@ -32,7 +32,7 @@ def receiver(settings):
 def test_workers_racing_for_one_delivery_send_it_once(receiver):
     require_postgresql()
     endpoint = WebhookEndpoint.objects.create(team=TeamFactory(), url=receiver.url, events=["poll.closed"], secret="s")
-    row = WebhookDelivery.objects.create(endpoint=endpoint, uuid=uuid.uuid4(), event="poll.closed",
+    row = WebhookDelivery.objects.create(endpoint=endpoint, team_id=endpoint.team_id, uuid=uuid.uuid4(), event="poll.closed",
                                          event_id=uuid.uuid4(), payload={}, next_attempt_at=timezone.now())
     errors, results = run_together([lambda: delivery.attempt(row.pk)] * 3 + [lambda: delivery.deliver_due()] * 2)
     assert not errors

@@ -41,7 +41,7 @@ def endpoint(team):
 
 def make_delivery(endpoint, **fields):
     fields.setdefault("event", "poll.closed")
-    return WebhookDelivery.objects.create(endpoint=endpoint, uuid=uuid.uuid4(), event_id=uuid.uuid4(),
+    return WebhookDelivery.objects.create(endpoint=endpoint, team_id=endpoint.team_id, uuid=uuid.uuid4(), event_id=uuid.uuid4(),
                                           payload={"id": "x", "event": "poll.closed", "data": {}}, **fields)
 
 
