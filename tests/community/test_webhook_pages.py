@@ -228,3 +228,43 @@ def test_resending_to_a_disabled_endpoint_explains_why_not(client, team, endpoin
     assert response.status_code == 403 and "enable it" in response.json()["detail"]
     page = client.post(reverse("webhook_resend", args=[delivery.pk]))
     assert page.status_code == 403 and "enable it" in page.content.decode()
+
+
+@pytest.mark.parametrize("data", [{"events": "poll.closed"}, {"events": ["nope"]}, {"active": "maybe"},
+                                  {"url": None}, {"url": "ftp://hooks.example/"}, {"events": []}, [1, 2], "x"])
+def test_bad_patches_are_a_400_and_change_nothing(client, team, endpoint, data):
+    client.force_login(StaffFactory(staff=[team]))
+    response = client.patch(reverse("api_webhook", args=[endpoint.pk]), data=data, content_type="application/json")
+    assert response.status_code == 400
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.events, endpoint.active) == ("https://hooks.example/in", ["poll.closed"], True)
+
+
+@pytest.mark.parametrize("page", ["2", "0", "-1", "x", "99999999999999999999", "²", "\x00"])
+def test_any_page_number_shows_a_page(client, team, endpoint, page):
+    client.force_login(StaffFactory(staff=[team]))
+    make_delivery(endpoint)
+    for name, pk in (("webhooks_team", team.pk), ("webhook_endpoint", endpoint.pk), ("api_webhook_deliveries", endpoint.pk)):
+        response = client.get(reverse(name, args=[pk]), {"page": page})
+        assert response.status_code in (200, 404), (name, page)
+        if not name.startswith("api_"):
+            assert response.status_code == 200
+
+
+@pytest.mark.parametrize("events", [["poll.closed", "nope"], [], ["\x00"]])
+def test_bad_events_on_the_form_are_a_message(client, team, events):
+    client.force_login(StaffFactory(staff=[team]))
+    response = client.post(reverse("webhook_new", args=[team.pk]), {"url": "https://hooks.example/", "events": events})
+    assert response.status_code == 200 and "field-invalid" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_staff_edit_the_url_and_events_and_the_form_keeps_bad_text(client, team, endpoint):
+    client.force_login(StaffFactory(staff=[team]))
+    url = reverse("webhook_edit", args=[endpoint.pk])
+    response = client.post(url, {"url": "http://10.0.0.9/in", "events": ["idea.status_changed"]})
+    assert response.status_code == 200 and "http://10.0.0.9/in" in response.content.decode()
+    response = client.post(url, {"url": "https://hooks.example/v2", "events": ["idea.status_changed"]})
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.events) == ("https://hooks.example/v2", ["idea.status_changed"])

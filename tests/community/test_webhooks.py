@@ -483,3 +483,56 @@ def test_where_the_queue_can_defer_a_retry_is_a_task_at_its_time(loopback, scrip
     row.refresh_from_db()
     assert pk == row.pk and row.attempts == 2
     assert task.run_after == row.next_attempt_at == row_due + timedelta(minutes=5)
+
+
+def self_signed(tmp_path, host):
+    """A certificate for `host` (and its key) made for this test, as PEM files."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+@pytest.mark.parametrize("url_host, accepted", [("hooks.billing.example", True), ("other.billing.example", False)])
+def test_https_goes_to_the_checked_address_and_verifies_the_urls_host(loopback, tmp_path, url_host, accepted):
+    import ssl
+
+    cert_file, key_file = self_signed(tmp_path, "hooks.billing.example")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    server.requests, server.status, server.delay = [], 200, 0
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert_file, key_file)
+    server.socket = server_context.wrap_socket(server.socket, server_side=True)
+    serve(server)
+    trusting = ssl.create_default_context(cafile=str(cert_file))
+    try:
+        with mock.patch.object(addresses, "resolve", return_value=["127.0.0.1"]), \
+                mock.patch.object(delivery, "_tls_context", return_value=trusting):
+            outcome = delivery.post(f"https://{url_host}:{server.server_address[1]}/in", b"{}", {})
+    finally:
+        server.shutdown()
+        server.server_close()
+    if accepted:
+        assert outcome.ok, outcome.error
+        assert server.requests[0][0]["Host"].startswith("hooks.billing.example")
+    else:
+        assert not outcome.ok and "certificate" in outcome.error.lower() and server.requests == []
