@@ -241,7 +241,7 @@ def notify_disabled(endpoint_id: int) -> int:
     title = format_lazy(_("A webhook of {team} was disabled"), team=endpoint.team.name)
     body = format_lazy(
         _("Deliveries to {url} failed {count} times in a row, so none are sent until someone enables it again."),
-        url=endpoint.url, count=endpoint.consecutive_failures,
+        url=endpoint.url.split("?", 1)[0], count=endpoint.consecutive_failures,  # a query may hold a token
     )
     key = f"webhook-disabled:{endpoint.pk}:{int(endpoint.disabled_at.timestamp())}"
     return len(notify(list(staff), kind="webhook_disabled", key=key, title=title, body=body,
