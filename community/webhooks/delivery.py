@@ -230,19 +230,19 @@ def deliver_due_webhooks() -> int:
 
 @retrying_task()
 def notify_disabled(endpoint_id: int) -> int:
-    """The team's staff hear that an endpoint was disabled, each in their own language."""
+    """The team's staff and its lead hear that an endpoint was disabled, each in their own language."""
     from community.models import WebhookEndpoint
     from community.services import notify
 
-    endpoint = WebhookEndpoint.objects.select_related("team").filter(pk=endpoint_id).first()
+    endpoint = WebhookEndpoint.objects.select_related("team__lead").filter(pk=endpoint_id).first()
     if endpoint is None or endpoint.active or endpoint.disabled_at is None:
         return 0
-    staff = endpoint.team.members.filter(is_active=True, is_staff=True)
+    staff = [*endpoint.team.members.filter(is_active=True, is_staff=True), endpoint.team.lead]
     title = format_lazy(_("A webhook of {team} was disabled"), team=endpoint.team.name)
     body = format_lazy(
         _("Deliveries to {url} failed {count} times in a row, so none are sent until someone enables it again."),
         url=endpoint.url.split("?", 1)[0], count=endpoint.consecutive_failures,  # a query may hold a token
     )
     key = f"webhook-disabled:{endpoint.pk}:{int(endpoint.disabled_at.timestamp())}"
-    return len(notify(list(staff), kind="webhook_disabled", key=key, title=title, body=body,
+    return len(notify(staff, kind="webhook_disabled", key=key, title=title, body=body,
                       url=endpoint.get_absolute_url()))

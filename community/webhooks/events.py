@@ -124,10 +124,14 @@ def _item_data(item) -> dict:
     }
 
 
-def feedback_routed(item, team, *, key=None) -> list[int]:
-    """Feedback was routed to `team` (called by the routing service). `key` names the routing
-    decision (say, "item id:team id"), so a repeated call delivers once."""
-    return emit(FEEDBACK_ROUTED, team=team, data=_item_data(item), key=key or f"{item.pk}:{team.pk if team else ''}")
+def feedback_routed(item, team, *, decision=None) -> list[int]:
+    """Feedback was routed to `team` (feedback.services, by the rules or by hand). One delivery
+    per routing decision."""
+    data = _item_data(item)
+    if decision is not None:
+        data["routing"] = {"decision_id": decision.pk, "reason": decision.reason}
+    key = decision.pk if decision is not None else f"{item.pk}:{team.pk if team else ''}"
+    return emit(FEEDBACK_ROUTED, team=team, data=data, key=key)
 
 
 def feedback_status_changed(change) -> list[int]:

@@ -536,3 +536,23 @@ def test_https_goes_to_the_checked_address_and_verifies_the_urls_host(loopback, 
         assert server.requests[0][0]["Host"].startswith("hooks.billing.example")
     else:
         assert not outcome.ok and "certificate" in outcome.error.lower() and server.requests == []
+
+
+def test_routing_feedback_to_a_team_tells_its_endpoints(loopback, scripted, team, team_staff,
+                                                        django_capture_on_commit_callbacks):
+    from feedback import services as feedback_services
+    from tests.factories import make_programme, make_thread
+
+    scripted.status = 200
+    services.create_endpoint(team=team, by=team_staff, url=scripted.url, events=[events.FEEDBACK_ROUTED])
+    programme = make_programme(owner_team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(programme=programme)
+    routed = json.loads(scripted.requests[0][1])
+    assert routed["event"] == "feedback.routed" and routed["team"]["id"] == team.pk
+    assert routed["data"]["item"]["id"] == thread.item.pk
+    assert routed["data"]["routing"]["reason"] in {"owner", "rule", "triage"}
+    other = TeamFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_services.reroute_item(item=thread.item, team=other, by=team_staff, note="Theirs")
+    assert len(scripted.requests) == 1, "the new team's endpoints hear it, not ours"
