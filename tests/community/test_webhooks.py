@@ -236,6 +236,8 @@ def test_a_failing_receiver_is_retried_then_disabled_and_the_team_told(
     settings.WEBHOOKS_DISABLE_AFTER = 4
     settings.WEBHOOKS_MAX_ATTEMPTS = 3
     outsider = StaffFactory()
+    team.lead = StaffFactory(preferred_language="da")  # leads the team without being in it
+    team.save()
     endpoint = services.create_endpoint(team=team, by=team_staff, url=scripted.url, events=[events.POLL_CLOSED])
     with django_capture_on_commit_callbacks(execute=True):
         events.emit(events.POLL_CLOSED, team=team, data={}, key="a")
@@ -258,9 +260,10 @@ def test_a_failing_receiver_is_retried_then_disabled_and_the_team_told(
     assert not endpoint.active and endpoint.consecutive_failures == 4
     assert "4" in endpoint.disabled_reason
     assert len(scripted.requests) == 4
-    told = Notification.objects.get(kind="webhook_disabled")
-    assert told.recipient == team_staff and told.url == endpoint.get_absolute_url()
+    told = Notification.objects.get(kind="webhook_disabled", recipient=team_staff)
+    assert told.url == endpoint.get_absolute_url()
     assert "deaktivert" in told.title, "in the recipient's language (nb)"
+    assert "deaktiveret" in Notification.objects.get(kind="webhook_disabled", recipient=team.lead).title
     assert not Notification.objects.filter(recipient=outsider).exists()
     # Disabled: nothing more is sent, not even what is due.
     with django_capture_on_commit_callbacks(execute=True):
