@@ -1,9 +1,10 @@
 """REST API for members' own notifications, and the schema's scope (our /api/ only)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -12,11 +13,23 @@ from community.api_auth import ScopePermission
 from community.api_base import StrictSerializer
 from community.inputs import MAX_ID
 from community.models import Notification
+from community.rules import NotAllowed
 
 
 def public_api_only(endpoints, **kwargs):
     """drf-spectacular hook: describe our API, not the Wagtail admin's internal one."""
     return [e for e in endpoints if e[0].startswith("/api/")]
+
+
+def service_answer(call):
+    """Run a service for an API view: NotAllowed is a 403 with its words, a ValidationError a
+    400 under the field its code names."""
+    try:
+        return call()
+    except NotAllowed as refusal:
+        raise PermissionDenied(str(refusal))
+    except DjangoValidationError as error:
+        raise ValidationError({getattr(error, "code", None) or "detail": error.messages})
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -321,6 +321,102 @@ class FailedTask(models.Model):
         return f"{self.task_path} ({self.failed_at:%Y-%m-%d %H:%M})"
 
 
+# --- Webhooks (community/webhooks/) ----------------------------------------------------------
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def manageable_by(self, user):
+        """The endpoints of the teams the user is staff of (every team's for a superuser)."""
+        from community.rules import is_staff
+
+        if not is_staff(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(team__members=user)
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of a team's system that hears the events it chose (docs/webhooks.md)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("team"))
+    url = models.CharField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    # Signs every delivery (HMAC-SHA256); the team's staff see it and may rotate it.
+    secret = models.CharField(max_length=64)
+    active = models.BooleanField(_("active"), default=True)
+    disabled_reason = models.CharField(_("why it is disabled"), max_length=300, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    # Failed attempts since the last success, across deliveries: too many disable the endpoint.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "created_at", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return self.url
+
+    def get_absolute_url(self):
+        return reverse("webhook_endpoint", args=[self.pk])
+
+    def hears(self, event: str) -> bool:
+        return self.active and event in (self.events or [])
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, with the outcome of its latest attempt. A re-send by hand is
+    a new delivery of the same event (same event id, so receivers can tell it is a repeat)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    # The endpoint's team, kept on the row so a team's log is one index range, newest first.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    # Sent as Cocreate-Delivery: unique per delivery, a re-send gets a new one.
+    uuid = models.UUIDField(unique=True)
+    event = models.CharField(max_length=40)
+    event_id = models.UUIDField()
+    payload = models.JSONField()
+    manual = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    response_excerpt = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            # emit() is idempotent: one automatic delivery per event and endpoint.
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], condition=Q(manual=False), name="webhook_delivery_once_per_event"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["endpoint", "-created_at", "-id"], name="webhook_delivery_log"),
+            models.Index(fields=["team", "-created_at", "-id"], name="webhook_delivery_team_log"),
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="webhook_delivery_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint_id} ({self.status})"
+
+
 # Wagtail page models live in pages.py; importing them here registers them with Django.
 from community.idempotency import IdempotencyRecord  # noqa: E402, F401
 from community.pages import BasePage, HomePage  # noqa: E402, F401

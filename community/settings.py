@@ -244,6 +244,17 @@ TASK_ABANDONED_AFTER = _int("TASK_ABANDONED_AFTER", 600)
 # then the in-memory channel layer and immediate tasks are fine (see community/checks.py).
 SINGLE_PROCESS = _bool("SINGLE_PROCESS", False)
 
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------------
+# Private and loopback receivers are refused (SSRF) unless this allows them: a local receiver in
+# development, the tests. Link-local (cloud metadata) addresses are refused even then.
+WEBHOOKS_ALLOW_PRIVATE = _bool("WEBHOOKS_ALLOW_PRIVATE", False)
+# Seconds one delivery may take in all (connect, send, read the answer).
+WEBHOOKS_TIMEOUT = _int("WEBHOOKS_TIMEOUT", 5)
+# Attempts per delivery (the backoff in community/webhooks/delivery.py), and failed attempts in
+# a row after which an endpoint is disabled and its team told.
+WEBHOOKS_MAX_ATTEMPTS = _int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_DISABLE_AFTER = _int("WEBHOOKS_DISABLE_AFTER", 10)
+
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:

@@ -47,6 +47,7 @@ urlpatterns = [
     path("staff/customers/<id:pk>/", customer_views.customer_panel, name="customer_panel"),
     path("api/v1/notifications/", api.notification_list, name="api_notifications"),
     path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),
+    path("", include("community.webhooks.urls")),
     path("", include("ideas.urls")),
     path("", include("ideas.polls.urls")),
     path("", include("feedback.urls")),

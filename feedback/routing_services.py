@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from community import teams
 from community.inputs import clean_line, clean_text, has_visible_character
 from community.models import Team
-from feedback import integrations, queries, routing, rules
+from community.webhooks import events as webhooks
+from feedback import queries, routing, rules
 from feedback.models import CLOSED, FeedbackItem, ItemTag, RoutingDecision, RoutingRule, Source, Thread
 
 NAME_MAX = 80
@@ -248,7 +249,7 @@ def reapply_rules(*, by, override_manual: bool = False, batch: int = BATCH) -> R
                 FeedbackItem.objects.bulk_update(changed, ["team", "assignee", "escalated_at", "response_due_at",
                                                            "resolution_due_at", "version", "updated_at"])
                 for decision in RoutingDecision.objects.bulk_create(decisions):
-                    integrations.routed_on_commit(decision)
+                    webhooks.feedback_routed(decision.item, decision.team, decision=decision)
                 done.moved += len(changed)
 
 

@@ -23,7 +23,8 @@ from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.models import Team
 from community.rules import NotAllowed, is_staff
-from feedback import events, images, integrations, routing, rules, tagging, tasks
+from community.webhooks import events as webhooks
+from feedback import events, images, routing, rules, tagging, tasks
 from feedback.models import (
     CLOSED,
     CustomerNumber,
@@ -143,6 +144,7 @@ def apply_to_programme(*, member, programme, reason: str, device: str = "", cons
                       "consented_at": timezone.now() if consent else None},
         )
         enqueue_on_commit(tasks.notify_new_application, membership.pk)
+        webhooks.programme_application(membership)
     rules.forget_membership(member, programme)
     return membership
 
@@ -412,6 +414,7 @@ def change_item_status(
         FeedbackItem.objects.filter(pk=item.pk).update(**stamps)
         _touch_item(item)
         enqueue_on_commit(tasks.notify_item_status, change.pk)
+        webhooks.feedback_status_changed(change)
     item.status = to
     return change
 
@@ -580,7 +583,7 @@ def _assign_team(item, route: routing.Route, *, by=None, note: str = "", new: bo
         item=item, team=team, team_name=team.name if team else "", reason=route.reason, rule_id=route.rule_id,
         rule_name=route.rule_name, matched=route.matched, note=note, by=by,
     )
-    integrations.routed_on_commit(decision)
+    webhooks.feedback_routed(item, team, decision=decision)
     return decision
 
 

@@ -19,6 +19,7 @@ from community.content import mask_personal_data, render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.services import NotAllowed
+from community.webhooks import events as webhooks
 from ideas import events, rules, tasks
 from ideas.models import (
     TRENDING_EPOCH,
@@ -186,6 +187,7 @@ def _move(
         )
         _touch(idea.pk, status=to, merged_into=merged_into)
         enqueue_on_commit(tasks.notify_status_change, change.pk, list(extra_recipients))
+        webhooks.idea_status_changed(change)
     after_commit(events.idea_changed, idea.pk)
     idea.status, idea.merged_into = to, merged_into
     return change

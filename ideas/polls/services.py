@@ -16,6 +16,7 @@ from community.content import render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character, parse_id
 from community.live import after_commit
 from community.services import NotAllowed
+from community.webhooks import events as webhooks
 from ideas.polls import events, rules, tasks
 from ideas.polls.models import (
     Answer,
@@ -348,6 +349,7 @@ def close_poll(poll: PollPage) -> bool:
         if poll.anonymous:
             Ballot.objects.filter(poll=poll).update(token=None)
         enqueue_on_commit(tasks.ask_for_conclusion, poll.pk)
+        webhooks.poll_closed(poll, state_of(poll))
     after_commit(events.poll_changed, poll.pk)
     return True
 
