@@ -435,6 +435,8 @@ SPECTACULAR_SETTINGS = {
         "feedback.api.document_touchpoint",
     ],
     "PATH_CONVERTER_OVERRIDES": {"id": int},
+    # Several models have a "status": each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {"FeedbackStatusEnum": "feedback.models.Status"},
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

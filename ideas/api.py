@@ -553,12 +553,15 @@ class CommentDetail(generics.GenericAPIView):
 # --- Staff ---------------------------------------------------------------------------------------
 
 
-def staff_idea(request, pk: int) -> Idea:
-    """An idea for a staff action: a 404 if the caller may not see it, then the site's staff check
-    (its words: the same refusal as the idea page's staff forms) before any input is read."""
+def staff_idea(request, pk: int, check=None) -> Idea:
+    """An idea for a staff action: a 404 if the caller may not see it, then the check the site's
+    staff page asks (its words: the same refusal) before any input is read."""
     idea = visible_idea(request, pk)
     with refusals():
-        rules.check_can_moderate(request.user)
+        if check is None:
+            rules.check_can_moderate(request.user)
+        else:
+            check(request.user, idea)
     return idea
 
 
@@ -574,7 +577,7 @@ class IdeaStatus(generics.GenericAPIView):
                                             request_only=True)])
     def post(self, request, pk):
         """Staff only: move the idea to the status with this slug, with a public response."""
-        idea = staff_idea(request, pk)
+        idea = staff_idea(request, pk, rules.check_can_change_status)
         with refusals():
             rules.check_can_change_status(request.user, idea)
         data = StatusInputSerializer(data=request.data)

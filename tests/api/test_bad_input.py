@@ -83,6 +83,9 @@ def _wrong_types(valid: dict) -> dict:
 
 
 def _controls(valid: dict) -> dict:
+    """NUL and control characters in every text; a body with no text gets them in a field's name."""
+    if not any(isinstance(value, str) and value for value in valid.values()):
+        return {**valid, "\x00\x01\x1b": "\x00"}
     return {key: "\x00\x01\x1b" if isinstance(value, str) else value for key, value in valid.items()}
 
 
@@ -118,15 +121,13 @@ def test_the_valid_body_works(world, name):
 def test_bad_input_is_a_clear_4xx_and_stores_nothing(world, name, bad):
     before = counts()
     valid = endpoints(world)[name][3]
-    if bad == "nul and controls" and not any(isinstance(v, str) and v for v in valid.values()):
-        pytest.skip("no text to spoil")
     response = _send(world, name, BAD[bad](valid))
     assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert isinstance(body, dict) and body
     if bad == "unknown field":
-        assert body == {"is_staff": ["Unknown field."]}
+        assert body["is_staff"] == ["This field is not known."] and body["code"] == "invalid"
     assert counts() == before
 
 
@@ -174,4 +175,4 @@ def test_ids_in_urls_that_name_no_row_are_404(client, world, raw):
 def test_a_cursor_made_up_is_a_400(client, world, sort, cursor):
     response = client.get(reverse("api_board_ideas", args=[world["idea"].board_id]), {"cursor": cursor, "sort": sort})
     assert response.status_code == 400, cursor
-    assert response.json() == {"cursor": ["This page link is not valid: start again from the first page."]}
+    assert response.json()["cursor"] == ["This page link is not valid: start again from the first page."]

@@ -110,7 +110,7 @@ def test_a_ballot_that_may_not_change_is_not_read_back():
     client.put(url, {"answers": {question: [options[0]]}}, content_type="application/json")
     assert client.get(url).json() == {"answered": True, "answers": None}
     again = client.put(url, {"answers": {question: [options[1]]}}, content_type="application/json")
-    assert again.status_code == 403 and again.json() == {"detail": "You have already answered this poll."}
+    assert again.status_code == 403 and again.json()["detail"] == "You have already answered this poll."
 
 
 # --- Ideas: follows, comments, staff ----------------------------------------------------------------
@@ -129,14 +129,14 @@ def test_comments_are_edited_and_deleted_by_their_author_only():
     comment = idea_services.add_comment(idea=IdeaFactory(), author=MemberFactory(), body="First")
     url = reverse("api_comment", args=[comment.pk])
     other = signed_in(MemberFactory()).patch(url, {"body": "Hijacked"}, content_type="application/json")
-    assert other.status_code == 403 and other.json() == {"detail": "You can only edit your own comments."}
+    assert other.status_code == 403 and other.json()["detail"] == "You can only edit your own comments."
     author = signed_in(comment.author)
     edited = author.patch(url, {"body": "*Better*"}, content_type="application/json")
     assert edited.status_code == 200 and edited.json()["body"] == "<p><em>Better</em></p>"
     assert signed_in(MemberFactory()).delete(url).status_code == 403
     assert author.delete(url).status_code == 204
     again = author.delete(url)
-    assert again.status_code == 403 and again.json() == {"detail": "This comment was deleted."}
+    assert again.status_code == 403 and again.json()["detail"] == "This comment was deleted."
     assert Comment.objects.get(pk=comment.pk).body_source == ""
 
 
@@ -146,7 +146,7 @@ def test_staff_approve_reject_and_merge():
     pending = IdeaFactory(board=board, status=idea_status("awaiting-approval"))
     author = signed_in(pending.author)
     refused = author.post(reverse("api_idea_approve", args=[pending.pk]))
-    assert refused.status_code == 403 and refused.json() == {"detail": "Only staff can do this."}
+    assert refused.status_code == 403 and refused.json()["detail"] == "Only staff can do this."
     approved = staff.post(reverse("api_idea_approve", args=[pending.pk]))
     assert approved.status_code == 200 and approved.json()["status"]["stage"] == "open"
 
@@ -196,10 +196,10 @@ def test_staff_set_an_items_tags_and_customers_may_not():
     item = FeedbackItem.objects.get(thread=thread)
     url = reverse("api_feedback_item_tags", args=[item.pk])
     customer = signed_in(thread.author).put(url, {"tags": ["billing"]}, content_type="application/json")
-    assert customer.status_code == 403 and customer.json() == {"detail": "Only staff can do this."}
+    assert customer.status_code == 403 and customer.json()["detail"] == "Only staff can do this."
     staff = signed_in(StaffFactory())
     unknown = staff.put(url, {"tags": ["billing", "no-such-tag"]}, content_type="application/json")
-    assert unknown.status_code == 400 and unknown.json() == {"tags": ["There is no tag “no-such-tag”."]}
+    assert unknown.status_code == 400 and unknown.json()["tags"] == ["There is no tag “no-such-tag”."]
     done = staff.put(url, {"tags": ["billing", "tv"]}, content_type="application/json")
     assert done.status_code == 200 and [t["slug"] for t in done.json()["tags"]] == ["billing", "tv"]
     assert set(ItemTag.objects.filter(item=item).values_list("tag__slug", flat=True)) == {"billing", "tv"}
@@ -214,7 +214,7 @@ def test_an_invitation_only_programme_takes_its_token():
     assert detail["why_not_enrol"] == "This beta is by invitation only."
     url = reverse("api_beta_enrol", args=[programme.pk])
     refused = client.post(url, {}, content_type="application/json")
-    assert refused.status_code == 403 and refused.json() == {"detail": "This beta is by invitation only."}
+    assert refused.status_code == 403 and refused.json()["detail"] == "This beta is by invitation only."
     joined = client.post(url, {"token": programme.invite_token}, content_type="application/json")
     assert joined.json() == {"state": "active"}
     assert client.get(reverse("api_beta", args=[programme.pk])).json()["inside"] is True
@@ -223,7 +223,7 @@ def test_an_invitation_only_programme_takes_its_token():
 def test_only_staff_read_applications():
     programme = make_programme(enrolment=BetaProgramPage.Enrolment.APPLY)
     response = signed_in(MemberFactory()).get(reverse("api_beta_applications", args=[programme.pk]))
-    assert response.status_code == 403 and response.json() == {"detail": "Only staff can do this."}
+    assert response.status_code == 403 and response.json()["detail"] == "Only staff can do this."
 
 
 def test_my_feedback_needs_a_sign_in():

@@ -141,7 +141,7 @@ def test_refusals_carry_the_services_words(member_client):
         {"status": "planned", "response": "x" * 10},
         content_type="application/json",
     )
-    assert response.json()["detail"] == "Only staff can do this."  # as the idea page's staff forms say
+    assert response.json()["detail"] == "Only staff can change the status of an idea."  # as the idea page says
 
 
 def test_unverified_member_is_told_to_confirm_their_address(client, unverified_member):
