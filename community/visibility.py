@@ -201,6 +201,11 @@ def _version() -> int:
     return version
 
 
+def version() -> int:
+    """The current version of the page facts: caches of what pages show key on it too."""
+    return _version()
+
+
 def forget() -> None:
     """Page tree or restrictions changed: every cached gate is stale."""
     global _unrecorded_change

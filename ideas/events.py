@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import translation
 
 from community.live import publish, register_topic
-from ideas import rules
+from ideas import pagecache, rules
 from ideas.models import Idea
 
 
@@ -46,6 +46,7 @@ def idea_changed(idea_id: int) -> None:
     # CPU than the rest of a vote's queries (this runs after every vote).
     idea = Idea.objects.select_related("status", "merged_into").filter(pk=idea_id).first()
     if idea is not None:
+        pagecache.board_changed(idea.board_id)
         publish(f"idea.{idea_id}", idea_state(idea))
 
 

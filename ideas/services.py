@@ -19,7 +19,7 @@ from community.content import mask_personal_data, render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.services import NotAllowed
-from ideas import events, rules, tasks
+from ideas import events, pagecache, rules, tasks
 from ideas.models import (
     TRENDING_EPOCH,
     TRENDING_SECONDS,
@@ -108,6 +108,7 @@ def post_idea(*, author, board, title: str, body: str = "", tags=(), language: s
         if allowed_tags:
             idea.tags.set(allowed_tags)
         _follow(author, idea)
+    after_commit(pagecache.board_changed, board.pk)
     if status.stage == Stage.PENDING:
         enqueue_on_commit(tasks.notify_moderators, idea.pk)
     idea.masked = tuple(dict.fromkeys((*title_masked, *rendered.masked)))

@@ -1,0 +1,291 @@
+"""Cached HTML for the busiest idea pages: a board's listing and an idea page for visitors.
+
+A fragment is the same for everyone who may see the page, so it is kept in the shared cache and
+rendered without the request (no user, no CSRF token, no session in its context). What differs
+per viewer is left as slots (`<!--slot:csrf-->`, `<!--slot:action:12-->`...) that `fill` replaces
+on every request: the CSRF token, the back link, and a member's own votes (one query). User text
+in a fragment is escaped, so `<!--` can only come from our templates, never from an idea.
+
+Keys carry versions that writes bump, so a change shows at once:
+- the board's version: every service that changes what a board or an idea page shows calls
+  `board_changed` after its commit (votes, statuses, merges, edits, comments, new, hidden or
+  withdrawn ideas) — `events.idea_changed` does it for all of them;
+- the idea's own version (idea pages);
+- the visibility version (community/visibility.py): pages published, moved, made private;
+- the site version: statuses and tags, which every board shows.
+The minute of TTL bounds what no write announces: "2 hours ago" and a member renaming themself.
+When the cache is down every request renders afresh, as before.
+"""
+
+import hashlib
+import logging
+import re
+import time
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+from community import visibility
+
+logger = logging.getLogger(__name__)
+
+TTL = 60
+_SITE_KEY = "ideas:site:v"
+_SLOT = re.compile(r"<!--slot:(\w+)(?::(\d+))?-->")
+
+
+# --- Versions --------------------------------------------------------------------------------
+
+
+def _board_key(board_id: int) -> str:
+    return f"ideas:board:{board_id}:v"
+
+
+def _new_version() -> int:
+    # From the clock, never an old number again: if a version key is lost (evicted, a Redis
+    # restart), fragments cached under the older numbers must not come back.
+    return time.time_ns() // 1000
+
+
+# Bumps this process could not record (the cache was unreachable), retried before the next read.
+_unrecorded: set[str] = set()
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+        _unrecorded.discard(key)
+        return
+    except ValueError:  # no version yet, or the cache is down (the resilient cache answers so)
+        pass
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+    version = _new_version()
+    try:
+        cache.set(key, version, None)
+        recorded = cache.get(key) == version
+    except Exception:
+        recorded = False
+    if recorded:
+        _unrecorded.discard(key)
+    else:
+        _unrecorded.add(key)
+
+
+def board_changed(board_id: int) -> None:
+    """What a board shows changed: its cached listings and idea pages are stale."""
+    _bump(_board_key(board_id))
+
+
+def site_changed() -> None:
+    _bump(_SITE_KEY)
+
+
+def _versions(*keys) -> list | None:
+    """The versions under keys (made if missing), or None when the cache cannot be trusted."""
+    for key in list(_unrecorded):
+        _bump(key)
+    if _unrecorded:
+        return None
+    try:
+        found = cache.get_many(keys)
+    except Exception:
+        return None
+    versions = []
+    for key in keys:
+        if found.get(key) is None:
+            found[key] = _new_version()
+            try:
+                if not cache.add(key, found[key], None):
+                    found[key] = cache.get(key)
+            except Exception:
+                return None
+        versions.append(found[key])
+    return versions if all(v is not None for v in versions) else None
+
+
+def _get(key):
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
+
+
+def _set(key, value, timeout=TTL) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+
+
+def _key(kind: str, *parts) -> str:
+    """A key for parts that may hold anything a visitor typed: they are hashed."""
+    return f"ideas:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def cached(key: str | None, render):
+    """The value under key, else render() stored there; render() alone without a key."""
+    if key is None:
+        return render()
+    value = _get(key)
+    if value is None:
+        value = render()
+        _set(key, value)
+    return value
+
+
+# --- Per-request slots -----------------------------------------------------------------------
+
+
+def fill(html: str, request, *, voted=frozenset(), next_url: str = "") -> str:
+    """Put this request's own parts into a cached fragment."""
+    token = None
+
+    def slot(match):
+        nonlocal token
+        name, ident = match.group(1), match.group(2)
+        if name == "csrf":
+            token = token or get_token(request)  # also sends the cookie, as {% csrf_token %} does
+            return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+        if name == "next":
+            return escape(next_url)
+        mine = ident is not None and int(ident) in voted
+        if name == "action":
+            return "unvote" if mine else "vote"
+        if name == "pressed":
+            return "true" if mine else "false"
+        return ""
+
+    # Our templates rendered html (escaping what members wrote); the slots are escaped above.
+    return mark_safe(_SLOT.sub(slot, html))  # noqa: S308
+
+
+# --- A board's page --------------------------------------------------------------------------
+# Three layers, so a vote re-renders one card, not the page: the ids on the page (one narrow
+# query, under the board's version), each card (under its idea's version) and the frame around
+# them (filters, sort tabs, pager: under the site's and the pages' versions).
+
+
+def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -> tuple[str, list[int]]:
+    """The listing of one page of a board, with slots for `fill`, and the ids of its ideas."""
+    from ideas import queries
+
+    versions = _versions(_board_key(board.pk), _SITE_KEY)
+    board_version, site_version = versions or (None, None)
+    pages_version = visibility.version() if versions else None
+    language = translation.get_language()
+    keep = {k: v for k, v in (("status", status), ("tag", tag), ("q", q)) if v}
+    if not lang.is_default:
+        keep["lang"] = lang.key
+    filter_query = urlencode(keep)
+    filters = (sort, status, tag, q, number, lang)
+
+    rows, has_next = cached(
+        versions and _key("ids", board.pk, board_version, site_version, pages_version, *filters),
+        lambda: queries.board_page_ids(
+            board, sort=sort, status=status, tag=tag, q=q, page=number, shown_languages=lang.codes
+        ),
+    )
+    listing = queries.BoardListing(
+        ideas=rows, page=number, has_next=has_next, sort=sort, status=status, tag=tag, q=q,
+        lang=lang.key, languages=lang.codes, lang_is_default=lang.is_default,
+    )
+    frame = cached(
+        versions and _key("frame", board.pk, site_version, pages_version, language, *filters, has_next, bool(rows), can_post),
+        lambda: render_to_string(
+            "ideas/_board_main.html",
+            {
+                "page": board, "listing": listing, "filters": queries.board_filters(board), "can_post": can_post,
+                "filtered": bool(keep), "query": urlencode({**keep, "sort": sort}), "filter_query": filter_query,
+            },
+        ),
+    )
+    cards = _cards(rows, versions and (site_version, language, filter_query), filter_query)
+    return frame.replace("<!--slot:cards-->", "".join(cards), 1), [pk for pk, _version in rows]
+
+
+def _cards(rows, shared, filter_query) -> list[str]:
+    from ideas import queries
+    from ideas.views._common import _excerpt
+
+    keys = {pk: shared and _key("card", pk, version, *shared) for pk, version in rows}
+    found = {}
+    if shared:
+        try:
+            found = cache.get_many(list(keys.values()))
+        except Exception:
+            found = {}
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        template = get_template("ideas/_card.html")
+        made = {}
+        for idea in queries.ideas_for_cards(missing):
+            idea.excerpt = _excerpt(idea.body_html)
+            made[keys[idea.pk]] = template.render({"idea": idea, "filter_query": filter_query, "slots": True})
+        found.update(made)
+        if shared and made:
+            try:
+                cache.set_many(made, TTL)
+            except Exception:
+                logger.warning("page cache unavailable", exc_info=True)
+    return [found[keys[pk]] for pk, _version in rows if keys[pk] in found]
+
+
+# --- Boards by path, without Wagtail's routing queries ---------------------------------------
+
+
+def board_for_path(path: str):
+    """The live board served at path on the only site, when nothing guards it (no view
+    restriction on it or an ancestor), else None: Wagtail then routes as usual."""
+    from ideas.pages import IdeaBoardPage
+
+    version = visibility.version()
+    key = f"ideas:boards-by-path:{version}"
+    boards = _get(key)
+    if boards is None:
+        boards = _boards_by_path()
+        _set(key, boards, 600)
+    board = boards.get(path)
+    if board is None:
+        return None
+    gate = visibility.gates(IdeaBoardPage).get(board.pk)
+    return board if gate is not None and gate.reachable and not gate.restrictions else None
+
+
+def _boards_by_path() -> dict:
+    from ideas.pages import IdeaBoardPage
+
+    sites = list(Site.objects.select_related("root_page"))
+    if len(sites) != 1 or not sites[0].is_default_site:
+        return {}  # several sites: their hostnames decide, as Wagtail does
+    root = sites[0].root_page.url_path
+    return {
+        board.url_path[len(root) :]: board
+        for board in IdeaBoardPage.objects.live().filter(url_path__startswith=root).select_related("content_type")
+    }
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def _site_changed(sender, **kwargs):
+    visibility.forget()
+
+
+def _statuses_or_tags_changed(sender, **kwargs):
+    site_changed()
+
+
+def connect_signals() -> None:
+    from ideas.models import IdeaTag, Status
+
+    for model in (Status, IdeaTag):
+        post_save.connect(_statuses_or_tags_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}")
+        post_delete.connect(_statuses_or_tags_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-d")
