@@ -50,6 +50,13 @@ def idea_changed(idea_id: int) -> None:
         publish(f"idea.{idea_id}", idea_state(idea))
 
 
+def idea_voted(idea: Idea) -> None:
+    """After a vote: the idea (with status and merged_into loaded) already holds the new count
+    and version from the vote's own statement, so nothing is read again."""
+    pagecache.board_changed(idea.board_id)
+    publish(f"idea.{idea.pk}", idea_state(idea))
+
+
 def _authorize(member, idea_id: int) -> bool:
     idea = _load(idea_id)
     return idea is not None and rules.can_view_idea(member, idea)

@@ -103,8 +103,7 @@ def _apply_pending_vote(request, idea) -> None:
         messages.warning(request, str(refusal))
         return
     if added:
-        messages.success(request, _("Your vote is counted. Thank you!"))
-        idea.refresh_from_db(fields=["vote_count", "version"])
+        messages.success(request, _("Your vote is counted. Thank you!"))  # the service updated idea
     else:
         messages.info(request, _("You had already voted for this idea."))
 
@@ -164,8 +163,7 @@ def vote(request, pk):
             return JsonResponse({"error": str(refusal)}, status=403)
         messages.error(request, str(refusal))
         return _back(request, idea)
-    idea.refresh_from_db(fields=["vote_count", "version"])
-    if as_json:
+    if as_json:  # the service set the idea's new count and version
         return JsonResponse({"voted": voted, "votes": idea.vote_count, "version": idea.version})
     messages.success(request, _("Your vote is counted.") if voted else _("Your vote is taken back."))
     return _back(request, idea)
