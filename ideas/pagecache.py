@@ -24,6 +24,7 @@ import time
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.middleware.csrf import get_token
@@ -283,9 +284,17 @@ def _statuses_or_tags_changed(sender, **kwargs):
     site_changed()
 
 
-def connect_signals() -> None:
-    from ideas.models import IdeaTag, Status
+def _idea_saved(sender, instance, **kwargs):
+    # The services announce their writes (events.idea_changed); this catches a save from
+    # anywhere else (a shell, a migration, a future tool) once it commits.
+    transaction.on_commit(lambda: board_changed(instance.board_id), robust=True)
 
+
+def connect_signals() -> None:
+    from ideas.models import Idea, IdeaTag, Status
+
+    post_save.connect(_idea_saved, sender=Idea, dispatch_uid="pagecache-idea")
+    post_delete.connect(_idea_saved, sender=Idea, dispatch_uid="pagecache-idea-d")
     for model in (Status, IdeaTag):
         post_save.connect(_statuses_or_tags_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}")
         post_delete.connect(_statuses_or_tags_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-d")
