@@ -47,6 +47,8 @@ def idea_changed(idea_id: int) -> None:
     idea = Idea.objects.select_related("status", "merged_into").filter(pk=idea_id).first()
     if idea is not None:
         pagecache.board_changed(idea.board_id)
+        if idea.merged_into_id:  # its comments show on the page of the idea it was merged into
+            pagecache.idea_page_changed(idea.merged_into_id)
         publish(f"idea.{idea_id}", idea_state(idea))
 
 

@@ -23,6 +23,7 @@ import re
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -238,6 +239,61 @@ def _cards(rows, shared, filter_query) -> list[str]:
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
     return [found[keys[pk]] for pk, _version in rows if keys[pk] in found]
+
+
+# --- An idea page for visitors ------------------------------------------------------------------
+# The whole page, as visitors all see the same one; its CSRF tokens and CSP nonces are swapped for
+# markers no one can write (they carry a digest of the secret key) and back for each request.
+
+
+def _idea_key(idea_id: int) -> str:
+    return f"ideas:idea:{idea_id}:v"
+
+
+def idea_page_changed(idea_id: int) -> None:
+    """Something on the idea's page changed that its own version does not count: a comment on
+    an idea merged into it."""
+    _bump(_idea_key(idea_id))
+
+
+def _markers() -> tuple[str, str]:
+    secret = hashlib.sha256(f"pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:16]
+    return f"slot-token-{secret}", f"slot-nonce-{secret}"
+
+
+_TOKEN_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def idea_page_key(idea) -> str | None:
+    versions = _versions(_idea_key(idea.pk), _SITE_KEY)
+    if versions is None:
+        return None
+    return _key("idea", idea.pk, idea.version, *versions, visibility.version(), translation.get_language())
+
+
+def cacheable_for(request) -> bool:
+    """A visitor's plain GET of the page, with no message waiting to be shown."""
+    return not request.user.is_authenticated and not request.GET and "messages" not in request.COOKIES
+
+
+def cached_page(key, request) -> str | None:
+    html = _get(key) if key else None
+    if html is None:
+        return None
+    token_marker, nonce_marker = _markers()
+    html = html.replace(token_marker, escape(get_token(request)))
+    return html.replace(nonce_marker, escape(str(request.csp_nonce)))
+
+
+def store_page(key, html: str, request) -> None:
+    if not key:
+        return
+    token_marker, nonce_marker = _markers()
+    html = _TOKEN_VALUE.sub(rf"\g<1>{token_marker}\g<2>", html)
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:
+        html = html.replace(f'nonce="{escape(nonce)}"', f'nonce="{nonce_marker}"')
+    _set(key, html)
 
 
 # --- Boards by path, without Wagtail's routing queries ---------------------------------------

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,7 +11,7 @@ from community.inputs import parse_id
 from community.rules import is_verified_member
 from community.services import NotAllowed
 from ideas import forms as idea_forms
-from ideas import queries, rules, services
+from ideas import pagecache, queries, rules, services
 from ideas.forms import CommentForm, IdeaForm, MergeForm, RejectForm, StatusForm, VoteForForm, WithdrawForm
 from ideas.models import Comment, Stage
 from ideas.views._common import (
@@ -120,8 +120,17 @@ def idea_detail(request, pk, slug=None):
         return redirect(idea.merged_into)
     if slug != idea.slug:
         return redirect(idea, permanent=True)
-    _apply_pending_vote(request, idea)
-    return _render_idea(request, idea)
+    if not pagecache.cacheable_for(request):
+        _apply_pending_vote(request, idea)
+        return _render_idea(request, idea)
+    # Visitors all see the same page: from the shared cache, by the idea's version.
+    key = pagecache.idea_page_key(idea)
+    html = pagecache.cached_page(key, request)
+    if html is not None:
+        return HttpResponse(html)
+    response = _render_idea(request, idea)
+    pagecache.store_page(key, response.content.decode(), request)
+    return response
 
 
 @require_GET

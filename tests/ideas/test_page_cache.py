@@ -254,3 +254,32 @@ def test_a_save_outside_the_services_shows_too(client, board, idea):
     idea.version += 1
     idea.save()
     assert "Renamed in a shell" in card(page(client, board.url), idea)
+
+
+def test_visitors_share_the_idea_page_but_not_its_token_or_nonce(board, idea):
+    first, second = Client(), Client()
+    pages = [first.get(idea.get_absolute_url()), second.get(idea.get_absolute_url())]
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', p.content.decode()) for p in pages]
+    nonces = [re.findall(r'nonce="([^"]+)"', p.content.decode()) for p in pages]
+    for found_tokens, found_nonces, response in zip(tokens, nonces, pages, strict=True):
+        assert found_tokens and len(set(found_tokens)) == 1 and "slot" not in found_tokens[0]
+        assert found_nonces and len(set(found_nonces)) == 1
+        assert f"'nonce-{found_nonces[0]}'" in response["Content-Security-Policy"]
+    assert tokens[0] != tokens[1] and nonces[0] != nonces[1]
+
+
+def test_members_never_get_the_visitors_idea_page(board, idea):
+    Client().get(idea.get_absolute_url())
+    member = MemberFactory()
+    services.cast_vote(member=member, idea=idea)
+    html = page(signed_in(member), idea.get_absolute_url())
+    assert 'aria-pressed="true"' in html and member.public_name in html
+
+
+def test_a_comment_edited_on_a_merged_idea_shows_on_its_target(client, board, idea):
+    duplicate = IdeaFactory(board=board, title="Roaming for free in Sweden")
+    comment = services.add_comment(idea=duplicate, author=MemberFactory(), body="First words")
+    services.merge_ideas(source=duplicate, target=idea, by=StaffFactory())
+    assert "First words" in page(client, idea.get_absolute_url())
+    services.edit_comment(comment=comment, by=comment.author, body="Second thoughts")
+    assert "Second thoughts" in page(client, idea.get_absolute_url())
