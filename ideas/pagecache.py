@@ -256,19 +256,28 @@ def idea_page_changed(idea_id: int) -> None:
     _bump(_idea_key(idea_id))
 
 
-def _markers() -> tuple[str, str]:
+def page_slots() -> dict[str, str]:
+    """Markers for what each request fills in: they carry a digest of the secret key, so no
+    text a member writes can forge one."""
     secret = hashlib.sha256(f"pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:16]
-    return f"slot-token-{secret}", f"slot-nonce-{secret}"
+    return {name: f"slot-{name}-{secret}" for name in ("token", "nonce", "vote", "description", "version")}
 
 
 _TOKEN_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
 def idea_page_key(idea) -> str | None:
+    """The page changes with what `services._touch` records (last_activity_at: comments,
+    statuses, merges, edits), the idea's own fields and the versions; a vote changes only the
+    counter and the version, which are filled per request, so votes do not empty this cache."""
     versions = _versions(_idea_key(idea.pk), _SITE_KEY)
     if versions is None:
         return None
-    return _key("idea", idea.pk, idea.version, *versions, visibility.version(), translation.get_language())
+    return _key(
+        "idea", idea.pk, idea.last_activity_at, idea.edited_at, idea.status_id, idea.merged_into_id,
+        idea.comment_count, idea.title, idea.body_html, idea.language, *versions, visibility.version(),
+        translation.get_language(),
+    )
 
 
 def cacheable_for(request) -> bool:
@@ -276,23 +285,26 @@ def cacheable_for(request) -> bool:
     return not request.user.is_authenticated and not request.GET and "messages" not in request.COOKIES
 
 
-def cached_page(key, request) -> str | None:
+def cached_page(key, request, fill_in) -> str | None:
+    """The cached page with this request's parts: token, nonce and fill_in() (name -> html)."""
     html = _get(key) if key else None
     if html is None:
         return None
-    token_marker, nonce_marker = _markers()
-    html = html.replace(token_marker, escape(get_token(request)))
-    return html.replace(nonce_marker, escape(str(request.csp_nonce)))
+    slots = page_slots()
+    values = {"token": escape(get_token(request)), "nonce": escape(str(request.csp_nonce)), **fill_in()}
+    for name, value in values.items():
+        html = html.replace(slots[name], str(value))
+    return html
 
 
 def store_page(key, html: str, request) -> None:
     if not key:
         return
-    token_marker, nonce_marker = _markers()
-    html = _TOKEN_VALUE.sub(rf"\g<1>{token_marker}\g<2>", html)
+    slots = page_slots()
+    html = _TOKEN_VALUE.sub(rf"\g<1>{slots['token']}\g<2>", html)
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
-        html = html.replace(f'nonce="{escape(nonce)}"', f'nonce="{nonce_marker}"')
+        html = html.replace(f'nonce="{escape(nonce)}"', f'nonce="{slots["nonce"]}"')
     _set(key, html)
 
 

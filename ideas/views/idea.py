@@ -4,7 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.inputs import parse_id
@@ -123,14 +126,29 @@ def idea_detail(request, pk, slug=None):
     if not pagecache.cacheable_for(request):
         _apply_pending_vote(request, idea)
         return _render_idea(request, idea)
-    # Visitors all see the same page: from the shared cache, by the idea's version.
+    # Visitors all see the same page: from the shared cache, with the votes filled in.
     key = pagecache.idea_page_key(idea)
-    html = pagecache.cached_page(key, request)
+    html = pagecache.cached_page(key, request, lambda: _vote_parts(request, idea))
     if html is not None:
         return HttpResponse(html)
-    response = _render_idea(request, idea)
-    pagecache.store_page(key, response.content.decode(), request)
-    return response
+    slots = pagecache.page_slots()
+    html = render_to_string("ideas/idea_page.html", {**_idea_context(request, idea), "slots": slots}, request)
+    pagecache.store_page(key, html, request)
+    for name, value in _vote_parts(request, idea).items():
+        html = html.replace(slots[name], str(value))
+    return HttpResponse(html)
+
+
+def _vote_parts(request, idea) -> dict:
+    """What a vote changes on a visitor's idea page (the cached page has slots for them)."""
+    votes = ngettext("%(n)s vote", "%(n)s votes", idea.vote_count) % {"n": idea.vote_count}
+    return {
+        "vote": render_to_string(
+            "ideas/_vote.html", {"idea": idea, "voted": False, "next_url": request.path, "big": True}, request
+        ),
+        "description": format_html("{} — {}", idea.title, votes),
+        "version": idea.version,
+    }
 
 
 @require_GET
