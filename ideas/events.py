@@ -55,7 +55,7 @@ def idea_changed(idea_id: int) -> None:
 def idea_voted(idea: Idea) -> None:
     """After a vote: the idea (with status and merged_into loaded) already holds the new count
     and version from the vote's own statement, so nothing is read again."""
-    pagecache.board_changed(idea.board_id)
+    pagecache.board_changed(idea.board_id, texts=False)
     publish(f"idea.{idea.pk}", idea_state(idea))
 
 

@@ -51,6 +51,11 @@ def _board_key(board_id: int) -> str:
     return f"ideas:board:{board_id}:v"
 
 
+def _texts_key(board_id: int) -> str:
+    # Which ideas a search finds: changed by everything but votes.
+    return f"ideas:board:{board_id}:texts"
+
+
 def _new_version() -> int:
     # From the clock, never an old number again: if a version key is lost (evicted, a Redis
     # restart), fragments cached under the older numbers must not come back.
@@ -82,9 +87,12 @@ def _bump(key: str) -> None:
         _unrecorded.add(key)
 
 
-def board_changed(board_id: int) -> None:
-    """What a board shows changed: its cached listings and idea pages are stale."""
+def board_changed(board_id: int, *, texts: bool = True) -> None:
+    """What a board shows changed: its cached listings are stale; with texts (anything but a
+    vote: a new, edited, moved or hidden idea), its cached searches too."""
     _bump(_board_key(board_id))
+    if texts:
+        _bump(_texts_key(board_id))
 
 
 def site_changed() -> None:
@@ -180,8 +188,8 @@ def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -
     """The listing of one page of a board, with slots for `fill`, and the ids of its ideas."""
     from ideas import queries
 
-    versions = _versions(_board_key(board.pk), _SITE_KEY)
-    board_version, site_version = versions or (None, None)
+    versions = _versions(_board_key(board.pk), _SITE_KEY, _texts_key(board.pk))
+    board_version, site_version, texts_version = versions or (None, None, None)
     pages_version = visibility.version() if versions else None
     language = translation.get_language()
     keep = {k: v for k, v in (("status", status), ("tag", tag), ("q", q)) if v}
@@ -190,10 +198,15 @@ def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -
     filter_query = urlencode(keep)
     filters = (sort, status, tag, q, number, lang)
 
+    # A search's matches do not change with votes, only their order: kept apart, so the
+    # full-text search does not run again after every vote.
+    matching = q and cached(
+        versions and _key("search", board.pk, texts_version, site_version, q), lambda: queries.search_ids(board, q)
+    )
     rows, has_next = cached(
         versions and _key("ids", board.pk, board_version, site_version, pages_version, *filters),
         lambda: queries.board_page_ids(
-            board, sort=sort, status=status, tag=tag, q=q, page=number, shown_languages=lang.codes
+            board, sort=sort, status=status, tag=tag, q=q, page=number, shown_languages=lang.codes, matching=matching
         ),
     )
     listing = queries.BoardListing(

@@ -124,7 +124,7 @@ def board_listing(
     )
 
 
-def _board_ideas(board, *, status, tag, q, shown_languages):
+def _board_ideas(board, *, status, tag, q, shown_languages, matching=None):
     ideas = Idea.objects.filter(board=board)
     if status:
         ideas = ideas.filter(status__slug=status, status__stage__in=LISTED_STAGES)
@@ -137,14 +137,17 @@ def _board_ideas(board, *, status, tag, q, shown_languages):
     if shown_languages is not None:
         ideas = ideas.filter(language__in=shown_languages)
     if q:
-        ideas = ideas.filter(pk__in=search_ids(board, q))
+        ideas = ideas.filter(pk__in=search_ids(board, q) if matching is None else matching)
     return ideas
 
 
-def board_page_ids(board, *, sort, status, tag, q, page, shown_languages) -> tuple[list[tuple[int, int]], bool]:
+def board_page_ids(
+    board, *, sort, status, tag, q, page, shown_languages, matching=None
+) -> tuple[list[tuple[int, int]], bool]:
     """(id, version) of the ideas on one page of a board and whether there is a next page: what
-    the cached board page (ideas/pagecache.py) needs to find each card, in one narrow query."""
-    ideas = _board_ideas(board, status=status, tag=tag, q=q, shown_languages=shown_languages)
+    the cached board page (ideas/pagecache.py) needs to find each card, in one narrow query.
+    `matching`: search_ids(board, q) if the caller has them already."""
+    ideas = _board_ideas(board, status=status, tag=tag, q=q, shown_languages=shown_languages, matching=matching)
     start = (page - 1) * PAGE_SIZE
     rows = list(ideas.order_by(*SORTS[sort]).values_list("id", "version")[start : start + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE

@@ -294,3 +294,14 @@ def test_a_vote_shows_on_the_visitors_idea_page_without_emptying_its_cache(clien
         html = page(client, idea.get_absolute_url())
     assert "data-vote-count>1<" in html and "1 vote" in html and f'data-version="{idea.version}"' in html
     assert len(captured) == 1  # the idea itself: the page came from the cache
+
+
+def test_a_cached_search_follows_edits_and_new_ideas(client, board, idea):
+    assert card(page(client, f"{board.url}?q=roaming"), idea)
+    services.edit_idea(idea=idea, by=idea.author, title="Cheaper eSIM for tablets", body="")
+    assert card(page(client, f"{board.url}?q=roaming"), idea) == ""
+    assert card(page(client, f"{board.url}?q=esim"), idea)
+    new = services.post_idea(author=MemberFactory(), board=board, title="Roaming in the Baltics")
+    assert card(page(client, f"{board.url}?q=roaming"), new)
+    services.cast_vote(member=MemberFactory(), idea=new)  # a vote keeps the matches, not the count
+    assert votes_on_card(page(client, f"{board.url}?q=roaming"), new) == 1
