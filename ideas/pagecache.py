@@ -190,7 +190,7 @@ def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -
 
     versions = _versions(_board_key(board.pk), _SITE_KEY, _texts_key(board.pk))
     board_version, site_version, texts_version = versions or (None, None, None)
-    pages_version = visibility.version() if versions else None
+    pages_version = (getattr(board, "pages_version", None) or visibility.version()) if versions else None
     language = translation.get_language()
     keep = {k: v for k, v in (("status", status), ("tag", tag), ("q", q)) if v}
     if not lang.is_default:
@@ -213,9 +213,15 @@ def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -
         ideas=rows, page=number, has_next=has_next, sort=sort, status=status, tag=tag, q=q,
         lang=lang.key, languages=lang.codes, lang_is_default=lang.is_default,
     )
-    frame = cached(
-        versions and _key("frame", board.pk, site_version, pages_version, language, *filters, has_next, bool(rows), can_post),
-        lambda: render_to_string(
+    frame_key = versions and _key(
+        "frame", board.pk, site_version, pages_version, language, *filters, has_next, bool(rows), can_post
+    )
+    shared = versions and (site_version, language, filter_query)
+    card_keys = {pk: shared and _key("card", pk, version, *shared) for pk, version in rows}
+    found = _get_many([frame_key, *card_keys.values()]) if versions else {}
+    frame = found.get(frame_key) or _stored(
+        frame_key,
+        render_to_string(
             "ideas/_board_main.html",
             {
                 "page": board, "listing": listing, "filters": queries.board_filters(board), "can_post": can_post,
@@ -223,35 +229,42 @@ def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -
             },
         ),
     )
-    cards = _cards(rows, versions and (site_version, language, filter_query), filter_query)
+    cards = _cards(rows, card_keys, found, filter_query)
     return frame.replace("<!--slot:cards-->", "".join(cards), 1), [pk for pk, _version in rows]
 
 
-def _cards(rows, shared, filter_query) -> list[str]:
+def _get_many(keys) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        return {}
+
+
+def _stored(key, value):
+    if key:
+        _set(key, value)
+    return value
+
+
+def _cards(rows, keys, found, filter_query) -> list[str]:
+    """The cards of rows (id, version): from found, else rendered and stored under keys."""
     from ideas import queries
     from ideas.views._common import _excerpt
 
-    keys = {pk: shared and _key("card", pk, version, *shared) for pk, version in rows}
-    found = {}
-    if shared:
-        try:
-            found = cache.get_many(list(keys.values()))
-        except Exception:
-            found = {}
-    missing = [pk for pk, key in keys.items() if key not in found]
+    missing = [pk for pk, key in keys.items() if not key or key not in found]
     if missing:
         template = get_template("ideas/_card.html")
         made = {}
         for idea in queries.ideas_for_cards(missing):
             idea.excerpt = _excerpt(idea.body_html)
-            made[keys[idea.pk]] = template.render({"idea": idea, "filter_query": filter_query, "slots": True})
-        found.update(made)
-        if shared and made:
+            made[keys[idea.pk] or idea.pk] = template.render({"idea": idea, "filter_query": filter_query, "slots": True})
+        found = {**found, **made}
+        if all(keys.values()):
             try:
                 cache.set_many(made, TTL)
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
-    return [found[keys[pk]] for pk, _version in rows if keys[pk] in found]
+    return [found[keys[pk] or pk] for pk, _version in rows if (keys[pk] or pk) in found]
 
 
 # --- An idea page for visitors ------------------------------------------------------------------
@@ -326,20 +339,28 @@ def store_page(key, html: str, request) -> None:
 
 def board_for_path(path: str):
     """The live board served at path on the only site, when nothing guards it (no view
-    restriction on it or an ancestor), else None: Wagtail then routes as usual."""
+    restriction on it or an ancestor), else None: Wagtail then routes as usual. The board
+    carries `pages_version`, the visibility version it was found under."""
     from ideas.pages import IdeaBoardPage
 
     version = visibility.version()
-    key = f"ideas:boards-by-path:{version}"
-    boards = _get(key)
+    boards_key, gates_key = f"ideas:boards-by-path:{version}", visibility.gates_key(IdeaBoardPage, version)
+    try:  # one round trip for both
+        found = cache.get_many([boards_key, gates_key])
+    except Exception:
+        found = {}
+    boards = found.get(boards_key)
     if boards is None:
         boards = _boards_by_path()
-        _set(key, boards, 600)
+        _set(boards_key, boards, 600)
     board = boards.get(path)
     if board is None:
         return None
-    gate = visibility.gates(IdeaBoardPage).get(board.pk)
-    return board if gate is not None and gate.reachable and not gate.restrictions else None
+    gate = (found.get(gates_key) or visibility.gates(IdeaBoardPage)).get(board.pk)
+    if gate is None or not gate.reachable or gate.restrictions:
+        return None
+    board.pages_version = version
+    return board
 
 
 def _boards_by_path() -> dict:
