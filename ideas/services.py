@@ -283,22 +283,22 @@ def _vote(member, idea: Idea, mode: str, *, recorded_by=None, via: str = "") -> 
 _VOTE_SQL = """
 WITH added AS (
     INSERT INTO ideas_vote (idea_id, member_id, created_at, recorded_by_id, recorded_via)
-    SELECT %(idea)s, %(member)s, %(now)s, %(by)s, %(via)s WHERE %(add)s
+    SELECT %(idea)s::bigint, %(member)s::bigint, %(now)s::timestamptz, %(by)s::bigint, %(via)s::varchar WHERE %(add)s::boolean
     ON CONFLICT DO NOTHING RETURNING 1
 ), removed AS (
     DELETE FROM ideas_vote
-    WHERE %(remove)s AND idea_id = %(idea)s AND member_id = %(member)s AND NOT EXISTS (SELECT 1 FROM added)
+    WHERE %(remove)s::boolean AND idea_id = %(idea)s AND member_id = %(member)s AND NOT EXISTS (SELECT 1 FROM added)
     RETURNING 1
 ), followed AS (
     INSERT INTO ideas_follow (idea_id, member_id, created_at)
-    SELECT %(idea)s, %(member)s, %(now)s WHERE EXISTS (SELECT 1 FROM added)
+    SELECT %(idea)s::bigint, %(member)s::bigint, %(now)s::timestamptz WHERE EXISTS (SELECT 1 FROM added)
     ON CONFLICT DO NOTHING
 ), change AS (
     SELECT (SELECT count(*) FROM added) - (SELECT count(*) FROM removed) AS delta
 ), updated AS (
     UPDATE ideas_idea SET
         vote_count = vote_count + change.delta,
-        trending = LOG(10.0::numeric, GREATEST(vote_count + change.delta, 1)::numeric)::double precision + %(base)s,
+        trending = LOG(10.0::numeric, GREATEST(vote_count + change.delta, 1)::numeric)::double precision + %(base)s::double precision,
         version = version + 1
     FROM change WHERE id = %(idea)s AND change.delta <> 0
     RETURNING vote_count, version, status_id, merged_into_id
