@@ -165,7 +165,10 @@ def main() -> None:
     finally:
         if server is not None:
             server.terminate()
-            server.wait(30)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
     print(benchenv.describe())
 
 

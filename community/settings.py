@@ -211,8 +211,10 @@ def redis_settings(url: str) -> tuple[dict, dict]:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # The read timeout must outlast the layer's 5 s blocking receive.
+                # A thousand sockets closing at once each take a connection to leave their
+                # groups: the pool must not run out (MaxConnectionsError) in such a storm.
                 "hosts": [{"address": url, "socket_connect_timeout": 1, "socket_timeout": 10,
-                           "socket_keepalive": True}],
+                           "socket_keepalive": True, "max_connections": 1000}],
                 "capacity": 1000,
                 "expiry": 30,
             },
