@@ -5,7 +5,10 @@ after the board's requests.
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cocreate_bench REDIS_URL=redis://127.0.0.1:6379/5
     .venv/bin/python bench/throughput.py --workers 2 --port 8106
 
-Production settings (DEBUG off, kept connections, the Redis cache). Votes are POSTs with a bench
+Production settings (DEBUG off, the Redis cache), with a database connection per request: under
+ASGI, Django's kept connections (CONN_MAX_AGE) belong to each request's context and are never
+reused, so they pile up until PostgreSQL refuses clients (seen here); a pool (psycopg_pool, not
+installed) is the way to keep them. Votes are POSTs with a bench
 member's session and CSRF token, toggling one idea (JSON answers), as the page script sends them.
 """
 
@@ -82,9 +85,11 @@ def main() -> None:
     vote_script.close()
 
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
-           "DATABASE_CONN_MAX_AGE": "600", "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{args.port}"}
+           "DATABASE_CONN_MAX_AGE": "0", "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{args.port}",
+           # After the project's root on the path: bench/feedback.py must not hide the app.
+           "PYTHONPATH": str(benchenv.ROOT / "bench")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "asgi_bare:application", "--app-dir", "bench", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "asgi_bare:application", "--host", "127.0.0.1",
          "--port", str(args.port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
         cwd=benchenv.ROOT, env=env,
     )
@@ -107,9 +112,11 @@ def main() -> None:
             rate, total, note = wrk(url, args.seconds, args.connections, script)
             board_requests += total if name.startswith("board") else 0
             print(f"{name:<24} {rate:>8.1f} requests/s  ({total} requests, {note})", flush=True)
-        # Memory: more board requests until each worker has served well over 10,000.
-        while board_requests < 10_000 * args.workers:
+        # Memory: more board requests until the workers have served 10,000 between them.
+        while board_requests < 10_000:
             board_requests += wrk(f"{base}{board.url}", args.seconds, args.connections)[1]
+            now = ", ".join(f"{rss_mb(pid):.0f}" for pid in workers_of(server))
+            print(f"  after {board_requests:,} board requests: {now} MB", flush=True)
         after = {pid: rss_mb(pid) for pid in workers_of(server)}
         for pid in before:
             print(f"worker {pid}: {before[pid]:.0f} MB after warm-up → {after.get(pid, 0):.0f} MB after "

@@ -177,10 +177,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # host that does not answer at all costs a request 5 s, not the system's TCP timeout.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # Parameters bound on the server, so psycopg prepares a query it has run 5 times on this
-    # connection: PostgreSQL then skips planning it (get_idea's 7-table join: 4.7 ms to plan on a
-    # busy machine, 0.1 ms prepared). Off behind a transaction-pooling PgBouncer.
-    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", _bool("DATABASE_SERVER_SIDE_BINDING", True))
+    # DATABASE_SERVER_SIDE_BINDING=true binds parameters on the server, so psycopg prepares a
+    # query it has run 5 times on a connection and PostgreSQL skips planning it (get_idea's join:
+    # 4.7 ms to plan on a busy machine, 0.1 ms prepared). Off by default: the whole-page bench
+    # showed no clear gain, and it must stay off behind a transaction-pooling PgBouncer.
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", _bool("DATABASE_SERVER_SIDE_BINDING", False))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and channel layer ----------------------------------------------------------
