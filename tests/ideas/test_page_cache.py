@@ -305,3 +305,23 @@ def test_a_cached_search_follows_edits_and_new_ideas(client, board, idea):
     assert card(page(client, f"{board.url}?q=roaming"), new)
     services.cast_vote(member=MemberFactory(), idea=new)  # a vote keeps the matches, not the count
     assert votes_on_card(page(client, f"{board.url}?q=roaming"), new) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("others", [0, 50])
+def test_a_vote_is_five_queries_on_postgresql_whatever_the_votes(board, idea, others):
+    from tests.postgres import require_postgresql
+
+    require_postgresql()
+    for voter in MemberFactory.create_batch(others):
+        services.cast_vote(member=voter, idea=idea)
+    member = MemberFactory()
+    client = signed_in(member)
+    url = reverse("idea_vote", args=[idea.pk])
+    client.get(idea.get_absolute_url())  # fills the per-site caches (page visibility), as any page does
+    for expected in (True, False):  # a vote, then the toggle takes it back
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.post(url, headers={"accept": "application/json"}).json()
+        # session, member, idea, verified address, and one statement for the vote itself
+        assert len(captured) <= 5, [q["sql"][:90] for q in captured.captured_queries]
+        assert answer["voted"] is expected and answer["votes"] == others + expected
