@@ -1,7 +1,12 @@
 """Members, teams, notifications and the record of failed background work."""
 
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -136,6 +141,13 @@ class Member(AbstractUser):
         return reverse("member_profile")
 
 
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Unknown time zone: use a name such as Europe/Oslo."), code="time_zone") from None
+
+
 class Team(models.Model):
     """An internal team that owns feedback and answers it: Billing, Network, TV, ..."""
 
@@ -149,14 +161,47 @@ class Team(models.Model):
         verbose_name=_("members"),
         limit_choices_to={"is_staff": True},
     )
+    lead = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("team lead"),
+        limit_choices_to={"is_staff": True}, help_text=_("Told when the team's feedback is overdue."),
+    )
+    is_triage = models.BooleanField(
+        _("triage team"), default=False,
+        help_text=_("Receives the feedback no routing rule matches. One team at most."),
+    )
+    # Response targets count working hours in the team's own day and time zone (community.teams).
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone],
+        help_text=_("Such as Europe/Oslo."),
+    )
+    working_days = models.CharField(
+        _("working days"), max_length=7, default="12345",
+        help_text=_("ISO weekday numbers, Monday = 1: 12345 is Monday to Friday."),
+        validators=[RegexValidator(r"^[1-7]{1,7}$", _("Use the digits 1 to 7, Monday = 1."))],
+    )
+    day_starts = models.TimeField(_("working day starts"), default=time(8, 0))
+    day_ends = models.TimeField(_("working day ends"), default=time(16, 0))
+    first_response_hours = models.PositiveSmallIntegerField(
+        _("first response target (working hours)"), default=8,
+    )
+    resolution_hours = models.PositiveSmallIntegerField(_("resolution target (working hours)"), default=40)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["is_triage"], condition=Q(is_triage=True), name="one_triage_team"),
+            models.CheckConstraint(condition=Q(day_ends__gt=models.F("day_starts")), name="team_day_ends_after_start"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def public_name(self) -> str:
+        """How customers see the team that answered: "Network team"."""
+        return _("%(team)s team") % {"team": self.name}
 
 
 class Segment(models.Model):

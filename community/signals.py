@@ -4,8 +4,10 @@ from urllib.parse import urlsplit
 
 from allauth.account.signals import email_confirmed
 from django.conf import settings
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+
+from community import teams
 
 
 @receiver(email_confirmed)
@@ -29,3 +31,9 @@ def name_the_site(sender, using="default", **kwargs):
     site.domain = urlsplit(settings.SITE_URL).netloc[:100] or site.domain
     site.name = settings.SITE_NAME[:50]
     site.save(using=using)
+
+
+@receiver(post_save, sender="community.Team")
+@receiver(post_delete, sender="community.Team")
+def _team_changed(**kwargs):
+    teams.teams_changed()

@@ -1,7 +1,7 @@
 """App config for beta programmes and touchpoint feedback."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +12,7 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from community import audience
         from feedback import events  # noqa: F401  (registers the "beta-thread" live topic)
-        from feedback.models import KeywordRule
+        from feedback.models import KeywordRule, RoutingRule
 
         # A poll placed under a beta programme (its exit survey) asks the programme's members.
         audience.register_audience_kind(
@@ -20,10 +20,20 @@ class FeedbackConfig(AppConfig):
         )
         post_save.connect(_rules_changed, sender=KeywordRule, dispatch_uid="feedback-rules-saved")
         post_delete.connect(_rules_changed, sender=KeywordRule, dispatch_uid="feedback-rules-deleted")
+        # Routing rules and their tags: every process recompiles at its next use.
+        post_save.connect(_routing_changed, sender=RoutingRule, dispatch_uid="feedback-routing-saved")
+        post_delete.connect(_routing_changed, sender=RoutingRule, dispatch_uid="feedback-routing-deleted")
+        m2m_changed.connect(_routing_changed, sender=RoutingRule.tags.through, dispatch_uid="feedback-routing-tags")
 
 
 def _rules_changed(**kwargs):
     from feedback.tagging import rules_changed
+
+    rules_changed()
+
+
+def _routing_changed(**kwargs):
+    from feedback.routing import rules_changed
 
     rules_changed()
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from community import languages
+from community.teams import AnsweredByTeam
 
 # --- Tags ------------------------------------------------------------------------------------------
 
@@ -398,6 +399,23 @@ class Source(models.TextChoices):
     TOUCHPOINT = "touchpoint", _("Touchpoint")
 
 
+def _staff_items(user) -> models.Q:
+    """The items of the staff member's teams, owned or watched (triage's own the unrouted ones);
+    site admins see all. rules.staff_role says the same for one item."""
+    from community import teams
+
+    if teams.is_site_admin(user):
+        return models.Q()
+    mine = teams.team_ids(user)
+    owned = models.Q(team_id__in=mine)
+    if teams.owner_or_triage_id(None) in mine:
+        owned |= models.Q(team__isnull=True)
+    watched = models.Exists(
+        FeedbackItem.watchers.through.objects.filter(feedbackitem_id=models.OuterRef("pk"), team_id__in=mine)
+    )
+    return owned | models.Q(watched)
+
+
 class FeedbackItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see every item of a programme they may see and every touchpoint item; a customer
@@ -408,7 +426,7 @@ class FeedbackItemQuerySet(models.QuerySet):
         programmes = _visible_programme_ids(user)
         in_programmes = models.Q(programme_id__in=programmes)
         if is_staff(user):
-            return self.filter(in_programmes | models.Q(programme__isnull=True))
+            return self.filter(in_programmes | models.Q(programme__isnull=True)).filter(_staff_items(user))
         if not is_member(user):
             return self.none()
         return self.filter(in_programmes | models.Q(author_id=user.pk, programme__isnull=True))
@@ -436,6 +454,30 @@ class FeedbackItem(models.Model):
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.NEW)
     tags = models.ManyToManyField(Tag, blank=True, related_name="items", through="feedback.ItemTag")
+    # Ownership (feedback.routing decides it; every decision is kept as a RoutingDecision). Only the
+    # owning team answers; watching teams read and write internal notes.
+    team = models.ForeignKey(
+        "community.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="items",
+        verbose_name=_("owning team"),
+    )
+    watchers = models.ManyToManyField("community.Team", blank=True, related_name="watched_items",
+                                      verbose_name=_("watching teams"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_items",
+        verbose_name=_("assignee"),
+    )
+    # The receipt the author sees: the first time someone of the owning team opened the item.
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by_team = models.ForeignKey(
+        "community.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    # Response times: due moments are set when the item is routed (the team's working hours);
+    # the first answer the author sees and the closing are stamped by the services.
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveBigIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -456,6 +498,9 @@ class FeedbackItem(models.Model):
             models.Index(fields=["status", "-created_at"], name="item_status"),
             models.Index(fields=["author", "-updated_at"], name="item_author"),
             models.Index(fields=["-created_at"], name="item_newest"),
+            models.Index(fields=["team", "status", "-created_at"], name="item_team_status"),
+            models.Index(fields=["team", "response_due_at"], name="item_team_due"),
+            models.Index(fields=["assignee", "status"], name="item_assignee"),
         ]
 
     def __str__(self):
@@ -513,7 +558,7 @@ class TagChange(models.Model):
         return f"{self.item_id} #{self.tag_id} {self.action}"
 
 
-class ItemStatusChange(models.Model):
+class ItemStatusChange(AnsweredByTeam, models.Model):
     """The visible history of an item's status, with the staff's answer to its author."""
 
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="status_changes")
@@ -522,6 +567,10 @@ class ItemStatusChange(models.Model):
     response_source = models.TextField(blank=True)
     response_html = models.TextField(blank=True, editable=False)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The team that answered, as customers see it ("Billing team"), and whether the person's
+    # name is shown beside it (staff choose when they answer).
+    team = models.ForeignKey("community.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    show_name = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -546,6 +595,75 @@ class InternalNote(models.Model):
 
     def __str__(self):
         return f"note {self.pk} on {self.item_id}"
+
+
+# --- Routing -------------------------------------------------------------------------------------
+
+
+class RoutingRule(models.Model):
+    """Staff's rule that gives matching feedback to a team. Rules are tried in `position` order and
+    the first whose every filled criterion matches wins (feedback.routing); nothing matching goes
+    to the triage team. A rule needs at least one criterion (feedback.routing.check_rule)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    team = models.ForeignKey("community.Team", on_delete=models.CASCADE, related_name="routing_rules",
+                             verbose_name=_("team"))
+    active = models.BooleanField(_("active"), default=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="+", verbose_name=_("tags"),
+                                  help_text=_("Matches an item with any of these tags."))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, blank=True)
+    programme = models.ForeignKey("feedback.BetaProgramPage", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+", verbose_name=_("beta programme"))
+    touchpoint = models.ForeignKey(Touchpoint, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+", verbose_name=_("touchpoint"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Thread.Kind.choices, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    keywords = models.TextField(
+        _("keywords"), blank=True,
+        help_text=_("One per line. Matches when any of them occurs, in any of its word forms."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self):
+        return self.name
+
+
+class RoutingDecision(models.Model):
+    """Why an item belongs to its team, every time that changed: a rule and what it matched, the
+    owner of where it came from, triage, or a person re-routing by hand (with their reason)."""
+
+    class Reason(models.TextChoices):
+        RULE = "rule", _("routing rule")
+        OWNER = "owner", _("owner of the source")
+        TRIAGE = "triage", _("triage")
+        MANUAL = "manual", _("re-routed by hand")
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="routing_decisions")
+    team = models.ForeignKey("community.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team_name = models.CharField(max_length=80, blank=True)
+    reason = models.CharField(max_length=8, choices=Reason.choices)
+    rule = models.ForeignKey(RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The rule's name when it matched, and what it matched ({"tag": "invoice"}, {"keyword": "bill"}).
+    rule_name = models.CharField(max_length=80, blank=True)
+    matched = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["item", "created_at"], name="routing_item")]
+
+    def __str__(self):
+        return f"{self.item_id} → {self.team_name}"
 
 
 # Wagtail page models live in pages.py; importing them here registers them with Django.

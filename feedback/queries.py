@@ -158,9 +158,9 @@ class ItemPage:
 def item_page(item, *, viewer) -> ItemPage:
     """What an item's page shows around it. Internal notes and the tag history only for staff."""
     tags = list(item.tags.order_by("slug"))
-    history = list(ItemStatusChange.objects.filter(item=item).select_related("changed_by"))
+    history = list(ItemStatusChange.objects.filter(item=item).select_related("changed_by", "team"))
     notes, tag_changes = [], []
-    if rules.can_see_internal_notes(viewer):
+    if rules.can_see_internal_notes(viewer, item):
         notes = list(InternalNote.objects.filter(item=item).select_related("author"))
         tag_changes = list(TagChange.objects.filter(item=item).select_related("tag", "by", "rule"))
     return ItemPage(tags, history, notes, tag_changes)

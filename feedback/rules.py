@@ -8,7 +8,7 @@ inside (threads, posts, screenshots, items) is for staff and its active members 
 
 from django.utils.translation import gettext as _
 
-from community import visibility
+from community import teams, visibility
 from community.rules import is_member, is_staff, rule
 from feedback.models import Membership, Thread
 
@@ -59,16 +59,38 @@ def can_view_thread(user, thread: Thread) -> bool:
     return can_view_programme(user, thread.programme)
 
 
+OWNER, WATCHER = "owner", "watcher"
+
+
+def staff_role(user, item) -> str | None:
+    """How a staff member stands to an item: OWNER (on its owning team — triage's while it has
+    none — or a site admin), WATCHER (on a team added as a watcher: reads, writes internal notes,
+    never answers), or None. FeedbackItemQuerySet.visible_to says the same in SQL."""
+    if not is_staff(user):
+        return None
+    if teams.acts_for(user, teams.owner_or_triage_id(item.team_id)):
+        return OWNER
+    mine = teams.team_ids(user)
+    if mine and item.watchers.filter(pk__in=mine).exists():
+        return WATCHER
+    return None
+
+
 def can_view_item(user, item) -> bool:
-    """A programme's items like its threads; a touchpoint answer's item to staff and its author."""
-    if item.programme_id:
-        return can_view_programme(user, item.programme)
-    return is_staff(user) or (is_member(user) and item.author_id == user.pk)
+    """Staff: the owning and watching teams' items (a programme's only where its page is
+    visible). Customers: a programme's items like its threads, a touchpoint item its author's."""
+    if item.programme_id and not can_view_programme(user, item.programme):
+        return False
+    if is_staff(user):
+        return staff_role(user, item) is not None
+    return bool(item.programme_id) or (is_member(user) and item.author_id == user.pk)
 
 
-def can_see_internal_notes(user) -> bool:
-    """Internal notes are for staff; customers never see them, anywhere."""
-    return is_staff(user)
+def can_see_internal_notes(user, item=None) -> bool:
+    """Internal notes are for the owning and watching teams; customers never see them, anywhere."""
+    if item is None:
+        return is_staff(user)
+    return staff_role(user, item) is not None
 
 
 # --- Joining -----------------------------------------------------------------------------------
@@ -176,11 +198,22 @@ def why_not_reply(user, thread):
 
 
 def why_not_manage_item(user, item=None):
-    """Staff change an item's status, tags and internal notes (the routing issue narrows this to
-    the owning team)."""
+    """The owning team (and site admins) answer, change status, assign, tag and re-route."""
     if not is_staff(user):
         return _("Only staff can do this.")
-    if item is not None and not can_view_item(user, item):
+    if item is not None:
+        if not can_view_item(user, item):
+            return _("There is no such feedback.")
+        if staff_role(user, item) != OWNER:
+            return _("Only the team that owns this feedback can answer it or change it.")
+    return None
+
+
+def why_not_add_note(user, item):
+    """Internal notes: the owning team and the watching teams."""
+    if not is_staff(user):
+        return _("Only staff can do this.")
+    if not can_view_item(user, item):
         return _("There is no such feedback.")
     return None
 
@@ -200,4 +233,6 @@ def why_not_change_item_status(user, item, to: str):
 can_post_thread, check_can_post_thread = rule(why_not_post_thread)
 can_reply, check_can_reply = rule(why_not_reply)
 can_manage_item, check_can_manage_item = rule(why_not_manage_item)
+can_reroute_item, check_can_reroute_item = can_manage_item, check_can_manage_item
+can_add_note, check_can_add_note = rule(why_not_add_note)
 can_change_item_status, check_can_change_item_status = rule(why_not_change_item_status)

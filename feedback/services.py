@@ -14,13 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import languages
+from community import languages, teams
 from community.background import enqueue_on_commit
 from community.content import mask_personal_data, plain_text, render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
+from community.models import Team
 from community.rules import NotAllowed, is_staff
-from feedback import events, images, rules, tagging, tasks
+from feedback import events, images, routing, rules, tagging, tasks
 from feedback.models import (
     CLOSED,
     CustomerNumber,
@@ -31,6 +32,7 @@ from feedback.models import (
     Membership,
     Post,
     ProgrammeEnd,
+    RoutingDecision,
     Screenshot,
     Source,
     Tag,
@@ -260,8 +262,9 @@ def post_thread(
             text=plain_text(rendered.html), language=language,
         )
         chosen = Tag.objects.filter(offered=True, pk__in=[t.pk for t in tags]).values_list("pk", flat=True)
-        _add_tags(item, list(chosen), by=author, fresh=True)
-        apply_rules(item)
+        tag_ids = _add_tags(item, list(chosen), by=author, fresh=True)
+        tag_ids += apply_rules(item)
+        route_item(item, kind=kind, tag_ids=tag_ids, owner_team_id=programme.owner_team_id)
         enqueue_on_commit(tasks.notify_new_thread, thread.pk)
     thread.item_id = item.pk
     thread.masked = tuple(dict.fromkeys((*title_masked, *rendered.masked)))
@@ -282,7 +285,11 @@ def reply(*, thread, author, body: str, language: str | None = None) -> Post:
             language=languages.choose(body, author=author, chosen=language),
         )
         _touch_thread(thread.pk, post_count=F("post_count") + 1)
-        FeedbackItem.objects.filter(thread=thread).update(updated_at=timezone.now())
+        FeedbackItem.objects.filter(thread=thread).update(updated_at=post.created_at)
+        if post.by_staff:  # staff's first reply in the thread answers the author: the clock stops
+            FeedbackItem.objects.filter(thread=thread, first_response_at__isnull=True).update(
+                first_response_at=post.created_at
+            )
         enqueue_on_commit(tasks.notify_reply, post.pk)
     after_commit(events.thread_changed, thread.pk)
     post.masked = rendered.masked
@@ -357,23 +364,37 @@ def set_tags(*, item, tags, by) -> tuple[list, list]:
     return added, removed
 
 
-def change_item_status(*, item, to: str, by, response: str = "") -> ItemStatusChange:
-    """Staff move an item along TRANSITIONS. Closing it (resolved, won't do) needs an answer the
-    author reads: no feedback is closed silently. The author is told of every change."""
+def _check_unchanged(current, item, expected_version) -> None:
+    """Two staff on one item: the later save names the conflict instead of overwriting."""
+    if current.status != item.status or (expected_version is not None and current.version != expected_version):
+        raise NotAllowed(_("This feedback changed while you were answering. Please reload and try again."))
+
+
+def change_item_status(
+    *, item, to: str, by, response: str = "", show_name: bool = False, expected_version: int | None = None,
+) -> ItemStatusChange:
+    """The owning team moves an item along TRANSITIONS. Closing it (resolved, won't do) needs an
+    answer the author reads: no feedback is closed silently. The author is told of every change,
+    with the answer, signed by the team (and the person, when they choose). `expected_version` is
+    the version the person saw: a change made meanwhile by someone else refuses this one."""
     rules.check_can_change_item_status(by, item, to)
     response = check_text(response, maximum=RESPONSE_MAX, required=to in CLOSED, code="response")
     if to in CLOSED and len(response) < RESPONSE_MIN:
         raise ValidationError(_("Tell the customer what happened before you close this."), code="response")
     rendered = render_user_text(response)
+    now = timezone.now()
     with transaction.atomic():
         current = FeedbackItem.objects.select_for_update().get(pk=item.pk)
-        if current.status != item.status:
-            raise NotAllowed(_("This feedback changed while you were answering. Please reload and try again."))
+        _check_unchanged(current, item, expected_version)
         change = ItemStatusChange.objects.create(
             item=current, from_status=current.status, to_status=to, response_source=response,
-            response_html=rendered.html, changed_by=by,
+            response_html=rendered.html, changed_by=by, team_id=current.team_id, show_name=show_name,
+            created_at=now,
         )
-        FeedbackItem.objects.filter(pk=item.pk).update(status=to)
+        stamps = {"status": to, "resolved_at": now if to in CLOSED else None}
+        if response and current.first_response_at is None:
+            stamps["first_response_at"] = now
+        FeedbackItem.objects.filter(pk=item.pk).update(**stamps)
         _touch_item(item)
         enqueue_on_commit(tasks.notify_item_status, change.pk)
     item.status = to
@@ -381,10 +402,55 @@ def change_item_status(*, item, to: str, by, response: str = "") -> ItemStatusCh
 
 
 def add_internal_note(*, item, by, body: str) -> InternalNote:
-    """A note for staff only. It publishes nothing and notifies no customer."""
-    rules.check_can_manage_item(by, item)
+    """A note for the owning and watching teams. It publishes nothing and notifies no customer."""
+    rules.check_can_add_note(by, item)
     body = check_text(body, maximum=NOTE_MAX, required=True)
     return InternalNote.objects.create(item=item, author=by, body_source=body, body_html=render_user_text(body).html)
+
+
+# --- Routing -------------------------------------------------------------------------------------
+
+
+def _routing_text(item) -> str:
+    # As the tag rules read it: a touchpoint item's title is ours, only the comment is the customer's.
+    return item.text if item.source == Source.TOUCHPOINT else f"{item.title}\n{item.text}"
+
+
+def route_item(item, *, tag_ids, owner_team_id=None, kind: str = "") -> RoutingDecision:
+    """Give a new item to its team by the routing rules (one pass, in memory), keep the decision
+    and its reason, and start its response clock. Called inside the creating transaction."""
+    facts = routing.Facts(
+        source=item.source, programme_id=item.programme_id, touchpoint_id=item.touchpoint_id, kind=kind,
+        language=item.language, text=_routing_text(item), tag_ids=frozenset(tag_ids), owner_team_id=owner_team_id,
+    )
+    return _assign_team(item, routing.decide(facts, routing.active_rules()))
+
+
+def _assign_team(item, route: routing.Route, *, by=None, note: str = "") -> RoutingDecision:
+    team = Team.objects.filter(pk=route.team_id).first() if route.team_id else None
+    changes = {"team": team}
+    if item.team_id != route.team_id:
+        changes["assignee"] = None  # the new team assigns its own
+    if team is not None:
+        changes["response_due_at"] = teams.add_working_hours(team, item.created_at, team.first_response_hours)
+        changes["resolution_due_at"] = teams.add_working_hours(team, item.created_at, team.resolution_hours)
+    FeedbackItem.objects.filter(pk=item.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(item, name, value)
+    return RoutingDecision.objects.create(
+        item=item, team=team, team_name=team.name if team else "", reason=route.reason, rule_id=route.rule_id,
+        rule_name=route.rule_name, matched=route.matched, note=note, by=by,
+    )
+
+
+def reroute_item(*, item, team, by, note: str = "") -> RoutingDecision:
+    """Staff give an item to another team by hand; the reason is kept with the decision."""
+    rules.check_can_reroute_item(by, item)
+    note = _check_line(note, 500)
+    with transaction.atomic():
+        decision = _assign_team(item, routing.Route(team.pk, RoutingDecision.Reason.MANUAL), by=by, note=note)
+        _touch_item(item)
+    return decision
 
 
 # --- Touchpoints ---------------------------------------------------------------------------------
@@ -436,7 +502,8 @@ def submit_answer(
             source=Source.TOUCHPOINT, answer=answer, touchpoint=touchpoint, author_id=member_id,
             title=f"{touchpoint.name}: {score}/10", text=masked, language=code,
         )
-        apply_rules(item, fresh=True)
+        tag_ids = apply_rules(item, fresh=True)
+        route_item(item, tag_ids=tag_ids, owner_team_id=touchpoint.owner_team_id)
     return answer
 
 

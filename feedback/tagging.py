@@ -15,21 +15,18 @@ shared cache, so every worker recompiles at its next use.
 """
 
 import functools
-import logging
 import re
 from dataclasses import dataclass
 
 import snowballstemmer
-from django.core.cache import cache
 
-logger = logging.getLogger(__name__)
+from community.compiled import Compiled
 
 STEMMERS = {"nb": "norwegian", "da": "danish", "sv": "swedish", "nl": "dutch", "en": "english"}
 MAX_ENDING = 3
 MIN_PREFIX = 5
 MAX_WORDS = 400  # a comment or thread longer than this is tagged by its beginning
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_VERSION_KEY = "feedback:keyword-rules:version"
 
 
 @functools.cache
@@ -100,38 +97,20 @@ def _rule_matches(rule, text_forms, language) -> bool:
 
 # --- The active rules, compiled -------------------------------------------------------------------
 
-_compiled: dict = {"version": None, "rules": ()}
+
+def _build() -> tuple:
+    from feedback.models import KeywordRule
+
+    return tuple(compile_rule(rule) for rule in KeywordRule.objects.filter(active=True).order_by("pk"))
 
 
-def _version():
-    try:
-        version = cache.get(_VERSION_KEY)
-        if version is None:
-            version = 1
-            cache.add(_VERSION_KEY, version, None)
-        return version
-    except Exception:  # an unreachable cache means recompiling, never an error
-        logger.warning("keyword rule cache unavailable", exc_info=True)
-        return None
+_active = Compiled("feedback:keyword-rules:version", _build)
 
 
 def active_rules() -> tuple:
-    from feedback.models import KeywordRule
-
-    version = _version()
-    if version is None or version != _compiled["version"]:
-        rules = KeywordRule.objects.filter(active=True).order_by("pk")
-        _compiled["rules"] = tuple(compile_rule(rule) for rule in rules)
-        _compiled["version"] = version
-    return _compiled["rules"]
+    return _active.get()
 
 
 def rules_changed() -> None:
     """A rule was saved or deleted: every process recompiles."""
-    _compiled["version"] = None
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, None)
-    except Exception:
-        logger.warning("keyword rule cache unavailable", exc_info=True)
+    _active.changed()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from community import teams
 from community.management.commands.seed_demo import seeders
 from community.models import Member, Team
 from community.pages import HomePage
@@ -709,8 +710,13 @@ class DemoSeeder:
         return idea
 
     def answerer(self, spec) -> Member:
-        email = APP_TEAM if "App" in spec.tags and spec.board == "mobile" else ANSWERED_BY[spec.board]
-        return self.staff.get(email) or next(iter(self.staff.values()))
+        """The board's owning team answers; the app team's Emil where he is on it."""
+        board_team = IdeaBoardPage.objects.filter(slug=spec.board).values_list("owner_team_id", flat=True).first()
+        for email in (APP_TEAM if "App" in spec.tags else None, ANSWERED_BY[spec.board]):
+            member = self.staff.get(email)
+            if member is not None and teams.acts_for(member, teams.owner_or_triage_id(board_team)):
+                return member
+        return self.staff.get(ANSWERED_BY[spec.board]) or next(iter(self.staff.values()))
 
     def _others(self, idea) -> list[Member]:
         return [m for m in self.customers if m.pk != idea.author_id]

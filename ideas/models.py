@@ -14,6 +14,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from community.teams import AnsweredByTeam
+
 
 class Stage(models.TextChoices):
     """Where an idea is in its life. Statuses are configurable; each belongs to one stage, and
@@ -287,7 +289,7 @@ class Comment(models.Model):
         return f"{self.author} on {self.idea_id}"
 
 
-class StatusChange(models.Model):
+class StatusChange(AnsweredByTeam, models.Model):
     """The visible history of an idea's status, each with the staff's public response."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
@@ -296,6 +298,9 @@ class StatusChange(models.Model):
     response_source = models.TextField(_("response"))
     response_html = models.TextField(editable=False)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The board's owning team answered ("Network team"); the person's name shows when staff chose so.
+    team = models.ForeignKey("community.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    show_name = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -246,7 +246,7 @@ def idea_page(idea: Idea, *, viewer) -> IdeaPage:
             top.append(c)
     for c in top:
         c.reply_list = by_parent.get(c.pk, [])
-    history = list(idea.status_changes.select_related("to_status", "from_status", "changed_by"))
+    history = list(idea.status_changes.select_related("to_status", "from_status", "changed_by", "team"))
     for m in merged_from:
         m.comment_list = merged_comments.get(m.pk, [])
     signed_in = viewer is not None and viewer.is_authenticated

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import visibility
+from community import teams, visibility
 from community.rules import is_member, is_staff, rule
 from ideas.models import LISTED_STAGES, Stage
 
@@ -178,9 +178,18 @@ def why_not_moderate(user):
     return None
 
 
-def why_not_change_status(user, idea, to=None):
+def why_not_answer_for_board(user, board):
+    """The board's owning team answers its ideas (triage's while it has none), and site admins."""
     if not is_staff(user):
         return _("Only staff can change the status of an idea.")
+    if not teams.acts_for(user, teams.owner_or_triage_id(board.owner_team_id)):
+        return _("Only the team that owns this board can answer its ideas.")
+    return None
+
+
+def why_not_change_status(user, idea, to=None):
+    if reason := why_not_answer_for_board(user, idea.board):
+        return reason
     if to is None:
         if not idea.status.has_moves:
             return _("The status of this idea cannot be changed.")
@@ -215,6 +224,7 @@ def why_not_approve(user, idea):
 
 
 can_moderate, check_can_moderate = rule(why_not_moderate)
+can_answer_for_board, check_can_answer_for_board = rule(why_not_answer_for_board)
 can_change_status, check_can_change_status = rule(why_not_change_status)
 can_merge, check_can_merge = rule(why_not_merge)
 # Approving and rejecting are the two answers to the same question.

@@ -13,7 +13,7 @@ from django.db.models.functions import Greatest, Log
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import languages
+from community import languages, teams
 from community.background import enqueue_on_commit
 from community.content import mask_personal_data, render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character
@@ -145,12 +145,12 @@ def withdraw_idea(*, idea: Idea, by, reason: str = "") -> StatusChange:
     return _move(idea, Status.objects.get(stage=Stage.WITHDRAWN), reason, by)
 
 
-def change_status(*, idea: Idea, to: Status, response: str, by) -> StatusChange:
+def change_status(*, idea: Idea, to: Status, response: str, by, show_name: bool = False) -> StatusChange:
     """Staff move an idea along the workflow with a public response; everyone who voted,
     followed or wrote is told (no idea is ever closed silently)."""
     rules.check_can_change_status(by, idea, to)
     response = check_text(response, maximum=RESPONSE_MAX, required=True, minimum=RESPONSE_MIN, what=_("a response"))
-    return _move(idea, to, response, by)
+    return _move(idea, to, response, by, show_name=show_name)
 
 
 def approve_idea(*, idea: Idea, by) -> StatusChange:
@@ -164,7 +164,16 @@ def reject_idea(*, idea: Idea, by, response: str) -> StatusChange:
     return _move(idea, Status.objects.get(stage=Stage.REJECTED), response, by)
 
 
-def _move(idea: Idea, to: Status, response: str, by, *, merged_into: Idea | None = None, extra_recipients=()):
+def _answering_team(by, board) -> int | None:
+    """The team a staff answer speaks for: the board's owner (or triage), when `by` acts for it."""
+    owner = teams.owner_or_triage_id(board.owner_team_id)
+    return owner if teams.acts_for(by, owner) else None
+
+
+def _move(
+    idea: Idea, to: Status, response: str, by, *, merged_into: Idea | None = None, extra_recipients=(),
+    show_name: bool = False,
+):
     rendered = render_user_text(response)
     with transaction.atomic():
         current = Idea.objects.select_for_update().select_related("status").get(pk=idea.pk)
@@ -174,6 +183,7 @@ def _move(idea: Idea, to: Status, response: str, by, *, merged_into: Idea | None
         change = StatusChange.objects.create(
             idea=current, from_status=current.status, to_status=to,
             response_source=response, response_html=rendered.html, changed_by=by,
+            team_id=_answering_team(by, idea.board), show_name=show_name,
         )
         _touch(idea.pk, status=to, merged_into=merged_into)
         enqueue_on_commit(tasks.notify_status_change, change.pk, list(extra_recipients))

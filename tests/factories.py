@@ -33,8 +33,15 @@ class StaffFactory(MemberFactory):
 
     @factory.post_generation
     def staff(obj, create, extracted, **kwargs):
+        """StaffFactory(staff=[team, ...]) puts them on those teams; without, on the triage team,
+        which owns whatever has no owning team (boards, programmes and touchpoints the tests make)."""
         if create:
-            grant_staff(obj, teams=extracted or ())
+            grant_staff(obj, teams=extracted or [triage_team()])
+
+
+def triage_team():
+    team, _ = Team.objects.get_or_create(is_triage=True, defaults={"name": "Triage", "slug": "triage"})
+    return team
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
