@@ -24,7 +24,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ideas", "0006_board_sorts_end_in_id"),
+        ("ideas", "0007_board_sorts_end_in_id"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ideas', '0005_reindex_published_text'),
+        ('ideas', '0006_answering_team'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
