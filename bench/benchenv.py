@@ -18,11 +18,18 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
-def setup(*, reset: bool = False) -> None:
-    """Point Django at the bench database (created and migrated if needed), in dev mode."""
+def setup(*, reset: bool = False, production: bool = False) -> None:
+    """Point Django at the bench database (created and migrated if needed), in dev mode, or
+    with `production` as production runs: DEBUG off, the Redis cache (REDIS_URL, required) and
+    the project's URLs behind bench/bare_urls.py's bare view."""
     os.chdir(ROOT)  # sqlite:///var/... is relative to the project
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = database_url()
+    if production:
+        if not os.environ.get("REDIS_URL"):
+            sys.exit("Production settings need REDIS_URL (the shared cache and channel layer).")
+        os.environ["DEBUG"] = "false"
+        os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
     os.environ.setdefault("STAFF_MFA_REQUIRED", "false")
@@ -38,8 +45,14 @@ def setup(*, reset: bool = False) -> None:
     import django
     from django.core.management import call_command
 
+    if production:
+        from django.conf import settings
+
+        settings.ROOT_URLCONF = "bare_urls"
     django.setup()
     call_command("migrate", verbosity=0)
+    if production and not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)  # the manifest pages link
 
 
 def _prepare_database(*, reset: bool) -> None:

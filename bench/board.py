@@ -1,55 +1,99 @@
-"""Time the board page, the idea page and a vote: median and p95 in ms, and SQL queries per run.
+"""Idea boards against a bare view: each workload's median as a multiple of a view returning
+HttpResponse("ok"), on production settings, with the SQL queries of one run.
 
-    DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/board.py --board bench-10000
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cocreate_bench REDIS_URL=redis://127.0.0.1:6379/5
+    .venv/bin/python bench/board.py --board bench-10000
 
-Pages go through the whole Django stack with the test Client (middleware, Wagtail routing,
-templates); the same reads and the vote are also timed at the domain layer (queries and
-services), which is what the pages cost without rendering.
+As production runs: DEBUG off, PostgreSQL connections kept (DATABASE_CONN_MAX_AGE), the Redis
+cache. Every request goes through the whole middleware stack with the test Client (sessions,
+CSRF, CSP, Wagtail routing, templates); the bare view is mounted in front of the project's URLs
+(bench/bare_urls.py), so it pays the same middleware and the ratio is what the page itself
+costs. The workloads are timed in the same process, interleaved round-robin (one run of each,
+then the next round), so a burst of load from elsewhere on the machine hits them all alike.
+`--domain` adds the domain layer alone (queries and services, no HTTP).
 """
 
 import argparse
+import statistics
+import time
 
 import benchenv
 
+# workload -> (largest ratio to the bare view, most queries); None: no goal, shown for reference
+GOALS = {
+    "board page, anonymous": (4, 9),
+    "board page, signed in": (6, None),
+    "board page 50": (5, None),
+    "board search q=roaming": (6, None),
+    "idea page, anonymous": (4, None),
+    "vote toggle (POST)": (3, 5),
+}
 
-def http_rows(board, idea, member, tag, iterations):
+
+def http_rows(board, idea, member, tag, iterations, warmup):
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     anonymous, signed_in = Client(), Client()
     signed_in.force_login(member)
     url = board.url
-    rows = [
-        ("board, trending, page 1 (anonymous)", anonymous, url),
-        ("board, trending, page 1 (signed in)", signed_in, url),
-        ("board, trending, page 50", anonymous, f"{url}?page=50"),
-        ("board, top, status=planned", anonymous, f"{url}?sort=top&status=planned"),
-        (f"board, new, tag={tag}", anonymous, f"{url}?sort=new&tag={tag}"),
-        ("board, search q=roaming", anonymous, f"{url}?q=roaming"),
-        ("idea page (anonymous)", anonymous, idea.get_absolute_url()),
-        ("idea page (signed in)", signed_in, idea.get_absolute_url()),
-    ]
-    placeholder = False
-    for name, client, path in rows:
-        result = benchenv.measure(lambda c=client, p=path: c.get(p), iterations=iterations)
-        status = result["outcome"].status_code
-        placeholder |= status == 501
-        benchenv.print_row(name, result, f"HTTP {status}" + (" (placeholder view)" if status == 501 else ""))
     vote_url = reverse("idea_vote", args=[idea.pk])
-    result = benchenv.measure(
-        lambda: signed_in.post(
-            vote_url, HTTP_X_REQUESTED_WITH="XMLHttpRequest", HTTP_ACCEPT="application/json"
+
+    def get(client, path):
+        return lambda: client.get(path, secure=True)
+
+    workloads = [
+        ("bare view", get(anonymous, "/bench-bare/")),
+        ("board page, anonymous", get(anonymous, url)),
+        ("board page, signed in", get(signed_in, url)),
+        ("board page 50", get(anonymous, f"{url}?page=50")),
+        ("board search q=roaming", get(anonymous, f"{url}?q=roaming")),
+        ("idea page, anonymous", get(anonymous, idea.get_absolute_url())),
+        (
+            "vote toggle (POST)",
+            lambda: signed_in.post(vote_url, secure=True, headers={"accept": "application/json"}),
         ),
-        iterations=iterations,
-    )
-    status = result["outcome"].status_code
-    placeholder |= status == 501
-    benchenv.print_row(
-        "vote toggle, POST (signed in)",
-        result,
-        f"HTTP {status}" + (" (placeholder view)" if status == 501 else ""),
-    )
-    return placeholder
+        ("board, top, status=planned", get(anonymous, f"{url}?sort=top&status=planned")),
+        (f"board, new, tag={tag}", get(anonymous, f"{url}?sort=new&tag={tag}")),
+        ("idea page, signed in", get(signed_in, idea.get_absolute_url())),
+    ]
+    statuses, queries = {}, {}
+    for name, fn in workloads:
+        for _ in range(warmup):
+            fn()
+        with CaptureQueriesContext(connection) as captured:
+            statuses[name] = fn().status_code
+        queries[name] = len(captured.captured_queries)
+    times = {name: [] for name, _fn in workloads}
+    for _ in range(iterations):
+        for name, fn in workloads:
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1000)
+
+    bare = statistics.median(times["bare view"])
+    print(f"\n{'workload':<32} {'median ms':>9} {'p95 ms':>8} {'ratio':>6} {'queries':>7}  goal")
+    missed = []
+    for name, _fn in workloads:
+        ordered = sorted(times[name])
+        median = statistics.median(ordered)
+        p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+        ratio = median / bare
+        goal = GOALS.get(name)
+        verdict = ""
+        if goal:
+            most_ratio, most_queries = goal
+            ok = ratio <= most_ratio and (most_queries is None or queries[name] <= most_queries)
+            verdict = f"≤ {most_ratio}×" + (f", ≤ {most_queries} q" if most_queries else "")
+            verdict += "  ok" if ok else "  MISSED"
+            if not ok:
+                missed.append(name)
+        status = "" if statuses[name] == 200 else f"  (HTTP {statuses[name]})"
+        print(f"{name:<32} {median:>9.2f} {p95:>8.2f} {ratio:>5.1f}× {queries[name]:>7}  {verdict}{status}", flush=True)
+    print("\n" + ("every goal met" if not missed else "missed: " + "; ".join(missed)))
+    return missed
 
 
 def domain_rows(board, idea, member, tag, iterations):
@@ -98,10 +142,11 @@ def domain_rows(board, idea, member, tag, iterations):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--board", default="bench-10000", help="slug of a board made by bench/seed.py")
-    parser.add_argument("--iterations", type=int, default=200)
-    parser.add_argument("--skip-http", action="store_true", help="only the domain layer")
+    parser.add_argument("--iterations", type=int, default=200, help="rounds of every workload")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--domain", action="store_true", help="also time the domain layer alone")
     args = parser.parse_args()
-    benchenv.setup()
+    benchenv.setup(production=True)
 
     from community.models import Member
     from ideas.models import Idea, Vote
@@ -121,19 +166,14 @@ def main() -> None:
     print(benchenv.describe())
     print(
         f"board {board.slug}: {ideas.count():,} ideas, {Vote.objects.filter(idea__board=board).count():,} votes; "
-        f"idea {idea.pk}: {idea.vote_count:,} votes, {idea.comment_count} comments; {args.iterations} runs each"
+        f"idea {idea.pk}: {idea.vote_count:,} votes, {idea.comment_count} comments; "
+        f"{args.iterations} interleaved rounds after {args.warmup} warm-up runs each"
     )
-
-    placeholder = False
-    if not args.skip_http:
-        benchenv.print_header("Through the whole stack (django.test.Client)")
-        placeholder = http_rows(board, idea, member, tag, args.iterations)
-    benchenv.print_header("Domain layer (ideas.queries / ideas.services)")
-    domain_rows(board, idea, member, tag, args.iterations)
-    if placeholder:
-        print(
-            "\nSome views still return 501 (ideas/views.py is a placeholder): their HTTP figures are not the page's."
-        )
+    http_rows(board, idea, member, tag, args.iterations, args.warmup)
+    if args.domain:
+        benchenv.print_header("Domain layer (ideas.queries / ideas.services)")
+        domain_rows(board, idea, member, tag, args.iterations)
+    print(benchenv.describe())
 
 
 if __name__ == "__main__":

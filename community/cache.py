@@ -13,6 +13,11 @@ from community.outages import Outage
 
 ERRORS = (redis.exceptions.RedisError, OSError)
 _outages: dict[str, Outage] = {}
+# Connection pools by server and options, for the whole process. Django makes a cache backend
+# per thread, and under ASGI per request (each request runs in a new context): with a pool per
+# backend, every request opened a new Redis connection. redis-py's pools are thread-safe and
+# notice a fork.
+_pools: dict[str, dict] = {}
 
 
 class ResilientRedisCache(RedisCache):
@@ -29,6 +34,7 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         # Django makes one backend per thread: the outage and the fallback are per process.
         self.outage = _outages.setdefault(str(server), Outage("The cache (Redis)", retry_after=retry_after))
+        self._cache._pools = _pools.setdefault(repr((server, sorted(options.items()))), {})
         self.local = LocMemCache(f"cocreate-fallback:{server}", {"OPTIONS": {"MAX_ENTRIES": 20000}})
 
     def _try(self, operation, *args, **kwargs):

@@ -134,7 +134,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "message": str(message)})
 
     async def live_event(self, event):
-        await self.send_json(event["message"])
+        text = event.get("text")  # encoded once by live.publish_many for every socket
+        await (self.send(text_data=text) if text else self.send_json(event["message"]))
 
     async def disconnect(self, code):
         for group in list(getattr(self, "groups_joined", ())):

@@ -6,13 +6,16 @@ get a fresh snapshot whenever they (re)subscribe.
 """
 
 import asyncio
+import json
 import logging
+import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -52,17 +55,47 @@ def publish_many(messages: list[tuple[str, dict]]) -> None:
 
     async def send_all():
         for group, message in messages:
-            await layer.group_send(group, {"type": "live.event", "message": message})
+            # Encoded once here, not once per socket: every consumer sends this text as it is.
+            await layer.group_send(group, {"type": "live.event", "message": message, "text": json.dumps(message)})
 
     async def send_all_in_time():
         await asyncio.wait_for(send_all(), PUBLISH_TIMEOUT)
 
     try:
-        async_to_sync(send_all_in_time)()
+        if _has_server_loop() or not hasattr(layer, "connection"):
+            async_to_sync(send_all_in_time)()
+        else:
+            asyncio.run_coroutine_threadsafe(send_all_in_time(), _publisher_loop()).result(PUBLISH_TIMEOUT + 1)
     except Exception as exc:  # the write already committed; the next snapshot will carry the state
         layer_outage.failed(exc, f"Live events are dropped ({len(messages)} in this write).")
     else:
         layer_outage.succeeded()
+
+
+def _has_server_loop() -> bool:
+    """Called from a sync view under the ASGI server: async_to_sync runs on the server's loop,
+    whose channel layer connections stay open."""
+    return getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None
+
+
+_publisher_state: dict = {}
+
+
+def _publisher_loop():
+    """Elsewhere (a WSGI worker, a task worker, a command), an event loop of this process's own
+    in a thread: async_to_sync would make a new loop, and so a new Redis connection, per write.
+    The in-memory layer is tied to the loop its consumers run on, so it never comes here."""
+    with _publisher_lock:
+        loop = _publisher_state.get(os.getpid())
+        if loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="live-publisher", daemon=True).start()
+            _publisher_state.clear()  # a loop of the parent process, before a fork
+            _publisher_state[os.getpid()] = loop
+        return loop
+
+
+_publisher_lock = threading.Lock()
 
 
 def member_group(member_id: int) -> str:

@@ -12,6 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from community import api, customer_views, token_views, views
+from ideas import views as ideas_views
 
 # Both admin logins go through allauth's rate-limited (and MFA-aware) login.
 admin.autodiscover()
@@ -68,4 +69,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Open idea boards skip Wagtail's routing queries (ideas/pagecache.py); every other page, and
+# every other Wagtail URL (matched first), is Wagtail's.
+urlpatterns += [pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"]
+urlpatterns.append(re_path(r"^((?:[\w\-]+/)+)$", ideas_views.serve_page))
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -111,12 +111,17 @@ def gate_of(page) -> Gate | None:
 
 def gates(model, *, fresh: bool = False) -> dict[int, Gate]:
     """Every page of `model` with what guards it (three queries when the cache is cold)."""
-    key = f"visibility:{model._meta.label_lower}:{_version()}"
+    key = gates_key(model, _version())
     found = None if fresh else _cache_get(key)
     if found is None:
         found = _compute(model)
         _cache_set(key, found)
     return found
+
+
+def gates_key(model, version) -> str:
+    """Where gates(model) are cached under a version (for callers reading several keys at once)."""
+    return f"visibility:{model._meta.label_lower}:{version}"
 
 
 def _compute(model) -> dict[int, Gate]:
@@ -199,6 +204,11 @@ def _version() -> int:
         version = _new_version()
         _cache_set(_VERSION_KEY, version, None)
     return version
+
+
+def version() -> int:
+    """The current version of the page facts: caches of what pages show key on it too."""
+    return _version()
 
 
 def forget() -> None:

@@ -10,12 +10,14 @@ class IdeasConfig(AppConfig):
 
     def ready(self):
         from community.queries import activity_sources
-        from ideas import (
-            events,  # noqa: F401  (registers the "idea" live topic)
+        from ideas import (  # noqa: F401  (events registers the "idea" live topic)
+            events,
+            pagecache,
             timeline,
         )
         from ideas.queries import latest_ideas
 
+        pagecache.connect_signals()
         if latest_ideas not in activity_sources:
             activity_sources.append(latest_ideas)
         # The customer panel's timeline (community.timeline).

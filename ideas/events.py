@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import translation
 
 from community.live import publish, register_topic
-from ideas import rules
+from ideas import pagecache, rules
 from ideas.models import Idea
 
 
@@ -46,7 +46,17 @@ def idea_changed(idea_id: int) -> None:
     # CPU than the rest of a vote's queries (this runs after every vote).
     idea = Idea.objects.select_related("status", "merged_into").filter(pk=idea_id).first()
     if idea is not None:
+        pagecache.board_changed(idea.board_id)
+        if idea.merged_into_id:  # its comments show on the page of the idea it was merged into
+            pagecache.idea_page_changed(idea.merged_into_id)
         publish(f"idea.{idea_id}", idea_state(idea))
+
+
+def idea_voted(idea: Idea) -> None:
+    """After a vote: the idea (with status and merged_into loaded) already holds the new count
+    and version from the vote's own statement, so nothing is read again."""
+    pagecache.board_changed(idea.board_id, texts=False)
+    publish(f"idea.{idea.pk}", idea_state(idea))
 
 
 def _authorize(member, idea_id: int) -> bool:

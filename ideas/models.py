@@ -198,11 +198,13 @@ class Idea(index.Indexed, models.Model):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         indexes = [
-            models.Index(fields=["board", "-trending"], name="idea_board_trending"),
-            models.Index(fields=["board", "language", "-trending"], name="idea_board_language"),
+            # Each board sort ends in -id, as queries.SORTS does: deep pages then walk the index
+            # in order instead of sorting every idea of the board.
+            models.Index(fields=["board", "-trending", "-id"], name="idea_board_trending"),
+            models.Index(fields=["board", "language", "-trending", "-id"], name="idea_board_language"),
             models.Index(fields=["board", "-vote_count", "-id"], name="idea_board_top"),
-            models.Index(fields=["board", "-created_at"], name="idea_board_newest"),
-            models.Index(fields=["board", "-last_activity_at"], name="idea_board_updated"),
+            models.Index(fields=["board", "-created_at", "-id"], name="idea_board_newest"),
+            models.Index(fields=["board", "-last_activity_at", "-id"], name="idea_board_updated"),
             models.Index(fields=["status", "-vote_count"], name="idea_status_top"),
             models.Index(fields=["author", "-created_at"], name="idea_author"),
             models.Index(fields=["-last_activity_at"], name="idea_activity"),

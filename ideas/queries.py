@@ -2,6 +2,7 @@
 queries, whatever the number of ideas, votes or comments."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -62,17 +63,27 @@ class BoardListing:
         return self.page > 1
 
 
-def _page_number(raw) -> int:
+def page_number(raw) -> int:
     try:
         return max(1, min(int(raw), 10_000))
     except (TypeError, ValueError):
         return 1
 
 
+def clean_query(q) -> str:
+    return (q or "").strip()[:MAX_QUERY]
+
+
 LANGUAGE_ALL, LANGUAGE_MINE = "all", "mine"
 
 
-def language_filter(raw, viewer) -> tuple[str, list[str] | None, bool]:
+class LanguageFilter(NamedTuple):
+    key: str  # for URLs: all, mine or codes (nb,sv)
+    codes: list[str] | None  # the languages shown, None for all
+    is_default: bool
+
+
+def language_filter(raw, viewer) -> LanguageFilter:
     """The board's language filter from its `lang` parameter: its key for URLs, the codes to
     show (None: all) and whether it is the viewer's default. Members default to the languages
     they read (Member.languages_read), visitors to all; anything else falls back to the default."""
@@ -81,12 +92,12 @@ def language_filter(raw, viewer) -> tuple[str, list[str] | None, bool]:
     raw = raw.strip().lower()[:60] if isinstance(raw, str) else ""
     codes = languages.parse_list(raw) if raw not in ("", LANGUAGE_ALL, LANGUAGE_MINE) else []
     if codes:
-        return ",".join(codes), codes, False
+        return LanguageFilter(",".join(codes), codes, False)
     key = raw if raw in (LANGUAGE_ALL, LANGUAGE_MINE) else default
     if key == LANGUAGE_ALL:
-        return key, None, key == default
+        return LanguageFilter(key, None, key == default)
     mine = viewer.languages_read if signed_in else [languages.supported(translation.get_language()) or "en"]
-    return key, mine, key == default
+    return LanguageFilter(key, mine, key == default)
 
 
 @dataclass
@@ -100,13 +111,32 @@ class BoardFilters:
     lang_is_default: bool
 
 
-def board_ideas(board, *, viewer, sort="trending", status="", tag="", q="", lang=None):
-    """A board's ideas filtered like its page (the page numbers them, the API pages them by
-    cursor), unsorted, and the filters as applied."""
+def board_listing(
+    board, *, viewer, sort="trending", status="", tag="", q="", page=1, lang=None
+) -> BoardListing:
+    """One page of a board. Pagination fetches one row more than it shows to know if there is a
+    next page, so no COUNT over the board is needed. `lang` is the raw parameter or a
+    LanguageFilter already resolved for the viewer."""
     sort = sort if sort in SORTS else "trending"
-    lang, shown_languages, lang_is_default = language_filter(lang, viewer)
-    q = (q or "").strip()[:MAX_QUERY]
-    ideas = Idea.objects.filter(board=board).select_related("status", "author")
+    if not isinstance(lang, LanguageFilter):
+        lang = language_filter(lang, viewer)
+    lang, shown_languages, lang_is_default = lang
+    page = page_number(page)
+    q = clean_query(q)
+    ideas = _board_ideas(board, status=status, tag=tag, q=q, shown_languages=shown_languages)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(ideas.select_related("status", "author").order_by(*SORTS[sort])[start : start + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    attach_tags(rows)
+    return BoardListing(
+        ideas=rows, page=page, has_next=has_next, sort=sort, status=status, tag=tag, q=q,
+        voted=voted_ids(viewer, rows), lang=lang, languages=shown_languages, lang_is_default=lang_is_default,
+    )
+
+
+def _board_ideas(board, *, status, tag, q, shown_languages, matching=None):
+    ideas = Idea.objects.filter(board=board)
     if status:
         ideas = ideas.filter(status__slug=status, status__stage__in=LISTED_STAGES)
     else:
@@ -118,25 +148,39 @@ def board_ideas(board, *, viewer, sort="trending", status="", tag="", q="", lang
     if shown_languages is not None:
         ideas = ideas.filter(language__in=shown_languages)
     if q:
-        ideas = ideas.filter(pk__in=search_ids(board, q))
-    return ideas, BoardFilters(sort, status, tag, q, lang, shown_languages, lang_is_default)
+        ideas = ideas.filter(pk__in=search_ids(board, q) if matching is None else matching)
+    return ideas
 
 
-def board_listing(
-    board, *, viewer, sort="trending", status="", tag="", q="", page=1, lang=None
-) -> BoardListing:
-    """One page of a board. Pagination fetches one row more than it shows to know if there is a
-    next page, so no COUNT over the board is needed."""
-    ideas, f = board_ideas(board, viewer=viewer, sort=sort, status=status, tag=tag, q=q, lang=lang)
-    page = _page_number(page)
+def board_page_ids(
+    board, *, sort, status, tag, q, page, shown_languages, matching=None
+) -> tuple[list[tuple[int, int]], bool]:
+    """(id, version) of the ideas on one page of a board and whether there is a next page: what
+    the cached board page (ideas/pagecache.py) needs to find each card, in one narrow query.
+    `matching`: search_ids(board, q) if the caller has them already."""
+    ideas = _board_ideas(board, status=status, tag=tag, q=q, shown_languages=shown_languages, matching=matching)
     start = (page - 1) * PAGE_SIZE
-    rows = list(ideas.order_by(*SORTS[f.sort])[start : start + PAGE_SIZE + 1])
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    rows = list(ideas.order_by(*SORTS[sort]).values_list("id", "version")[start : start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def ideas_for_cards(ids) -> list[Idea]:
+    """The ideas with what a card shows (status, author, tags), in the order of ids."""
+    by_id = Idea.objects.select_related("status", "author").in_bulk(ids)
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     attach_tags(rows)
-    return BoardListing(
-        ideas=rows, page=page, has_next=has_next, sort=f.sort, status=f.status, tag=f.tag, q=f.q,
-        voted=voted_ids(viewer, rows), lang=f.lang, languages=f.languages, lang_is_default=f.lang_is_default,
+    return rows
+
+
+def board_ideas(board, *, viewer, sort="trending", status="", tag="", q="", lang=None):
+    """A board's ideas filtered like its page (the page numbers them, the API pages them by
+    cursor), unsorted, and the filters as applied."""
+    sort = sort if sort in SORTS else "trending"
+    lang, shown_languages, lang_is_default = language_filter(lang, viewer)
+    q = clean_query(q)
+    ideas = _board_ideas(board, status=status, tag=tag, q=q, shown_languages=shown_languages)
+    return ideas.select_related("status", "author"), BoardFilters(
+        sort, status, tag, q, lang, shown_languages, lang_is_default
     )
 
 
@@ -173,11 +217,11 @@ def attach_tags(ideas) -> None:
 
 
 def voted_ids(viewer, ideas) -> set:
+    """Which of these ideas (objects or ids) the viewer votes for: one query, none for visitors."""
     if viewer is None or not viewer.is_authenticated or not ideas:
         return set()
-    return set(
-        Vote.objects.filter(member=viewer, idea_id__in=[i.pk for i in ideas]).values_list("idea_id", flat=True)
-    )
+    ids = [i if isinstance(i, int) else i.pk for i in ideas]
+    return set(Vote.objects.filter(member=viewer, idea_id__in=ids).values_list("idea_id", flat=True))
 
 
 def board_filters(board) -> dict:
@@ -309,7 +353,7 @@ def roadmap(*, viewer, per_column: int = 30) -> list[dict]:
 
 def shipped(*, viewer, page=1, per_page: int = 20):
     """“You asked, we did”: shipped ideas with the response that shipped them."""
-    page = _page_number(page)
+    page = page_number(page)
     response = StatusChange.objects.filter(idea=OuterRef("pk"), to_status__stage=Stage.DONE).order_by("-created_at")
     rows = list(
         Idea.objects.visible_to(viewer)

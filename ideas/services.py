@@ -7,7 +7,7 @@ after the commit: the live event (idea_changed) and notification tasks.
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, FloatField, Value
 from django.db.models.functions import Greatest, Log
 from django.utils import timezone
@@ -20,7 +20,7 @@ from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.services import NotAllowed
 from community.webhooks import events as webhooks
-from ideas import events, rules, tasks
+from ideas import events, pagecache, rules, tasks
 from ideas.models import (
     TRENDING_EPOCH,
     TRENDING_SECONDS,
@@ -109,6 +109,7 @@ def post_idea(*, author, board, title: str, body: str = "", tags=(), language: s
         if allowed_tags:
             idea.tags.set(allowed_tags)
         _follow(author, idea)
+    after_commit(pagecache.board_changed, board.pk)
     if status.stage == Stage.PENDING:
         enqueue_on_commit(tasks.notify_moderators, idea.pk)
     idea.masked = tuple(dict.fromkeys((*title_masked, *rendered.masked)))
@@ -250,36 +251,107 @@ def cast_vote(*, member, idea: Idea, recorded_by=None, via: str = "") -> bool:
         rules.check_can_record_vote(recorded_by, member, idea)
     else:
         rules.check_can_vote(member, idea)
-    with transaction.atomic():
-        _vote, created = Vote.objects.get_or_create(
-            idea=idea, member=member, defaults={"recorded_by": recorded_by, "recorded_via": via[:40]}
-        )
-        if created:
-            _change_votes(idea, +1)
-            _follow(member, idea)
-    if created:
-        after_commit(events.idea_changed, idea.pk)
-    return created
+    return _vote(member, idea, VOTE, recorded_by=recorded_by, via=via) > 0
 
 
 def retract_vote(*, member, idea: Idea) -> bool:
     rules.check_can_vote(member, idea)
-    with transaction.atomic():
-        deleted, _by_model = Vote.objects.filter(idea=idea, member=member).delete()
-        if deleted:
-            _change_votes(idea, -1)
-    if deleted:
-        after_commit(events.idea_changed, idea.pk)
-    return bool(deleted)
+    return _vote(member, idea, UNVOTE) < 0
 
 
 def toggle_vote(*, member, idea: Idea) -> bool:
     """Vote, or take the vote back. Returns whether the member now votes for the idea."""
-    if Vote.objects.filter(idea=idea, member=member).exists():
-        retract_vote(member=member, idea=idea)
-        return False
-    cast_vote(member=member, idea=idea)
-    return True
+    rules.check_can_vote(member, idea)
+    return _vote(member, idea, TOGGLE) >= 0
+
+
+VOTE, UNVOTE, TOGGLE = "vote", "unvote", "toggle"
+
+
+def _vote(member, idea: Idea, mode: str, *, recorded_by=None, via: str = "") -> int:
+    """Add or remove the member's vote and move the counter by as much, deciding inside the
+    database, so double submits and races count once. Returns +1 (added), -1 (removed), or 0
+    (nothing to do: 0 means "votes" for VOTE and TOGGLE, "does not vote" for UNVOTE). The idea
+    gets the new count and version, and the live event is sent after the commit, without
+    reading the idea again."""
+    if connection.vendor == "postgresql":
+        delta, row = _vote_in_one_statement(member, idea, mode, recorded_by, via)
+    else:
+        delta, row = _vote_in_a_transaction(member, idea, mode, recorded_by, via)
+    if delta:
+        vote_count, version, status_id, merged_into_id = row
+        idea.vote_count, idea.version = vote_count, version
+        if (status_id, merged_into_id) == (idea.status_id, idea.merged_into_id):
+            after_commit(events.idea_voted, idea)
+        else:  # moved meanwhile: the event must carry the new status, so it reads the idea
+            after_commit(events.idea_changed, idea.pk)
+    return delta
+
+
+# One statement, so one round trip and no transaction to open: the vote row (ON CONFLICT: a
+# double submit or a race adds nothing), the follow, and the counter moved by the rows that
+# really changed, returning the new count and version. For TOGGLE the delete only runs when the
+# insert added nothing. All parts see the same snapshot; the idea row's lock orders votes.
+_VOTE_SQL = """
+WITH added AS (
+    INSERT INTO ideas_vote (idea_id, member_id, created_at, recorded_by_id, recorded_via)
+    SELECT %(idea)s::bigint, %(member)s::bigint, %(now)s::timestamptz, %(by)s::bigint, %(via)s::varchar WHERE %(add)s::boolean
+    ON CONFLICT DO NOTHING RETURNING 1
+), removed AS (
+    DELETE FROM ideas_vote
+    WHERE %(remove)s::boolean AND idea_id = %(idea)s AND member_id = %(member)s AND NOT EXISTS (SELECT 1 FROM added)
+    RETURNING 1
+), followed AS (
+    INSERT INTO ideas_follow (idea_id, member_id, created_at)
+    SELECT %(idea)s::bigint, %(member)s::bigint, %(now)s::timestamptz WHERE EXISTS (SELECT 1 FROM added)
+    ON CONFLICT DO NOTHING
+), change AS (
+    SELECT (SELECT count(*) FROM added) - (SELECT count(*) FROM removed) AS delta
+), updated AS (
+    UPDATE ideas_idea SET
+        vote_count = vote_count + change.delta,
+        trending = LOG(10.0::numeric, GREATEST(vote_count + change.delta, 1)::numeric)::double precision + %(base)s::double precision,
+        version = version + 1
+    FROM change WHERE id = %(idea)s AND change.delta <> 0
+    RETURNING vote_count, version, status_id, merged_into_id
+)
+SELECT change.delta, updated.vote_count, updated.version, updated.status_id, updated.merged_into_id
+FROM change LEFT JOIN updated ON true
+"""
+
+
+def _vote_in_one_statement(member, idea, mode, recorded_by, via):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _VOTE_SQL,
+            {
+                "idea": idea.pk, "member": member.pk, "now": timezone.now(),
+                "by": recorded_by.pk if recorded_by is not None else None, "via": via[:40],
+                "add": mode != UNVOTE, "remove": mode != VOTE,
+                "base": (idea.created_at.timestamp() - TRENDING_EPOCH) / TRENDING_SECONDS,
+            },
+        )
+        delta, *row = cursor.fetchone()
+    return delta, row
+
+
+def _vote_in_a_transaction(member, idea, mode, recorded_by, via):
+    # SQLite takes the write lock at BEGIN (IMMEDIATE), so the check and the write cannot race.
+    with transaction.atomic():
+        voted = Vote.objects.filter(idea=idea, member=member).exists()
+        delta = 0
+        if not voted and mode != UNVOTE:
+            Vote.objects.create(idea=idea, member=member, recorded_by=recorded_by, recorded_via=via[:40])
+            _follow(member, idea)
+            delta = 1
+        elif voted and mode != VOTE:
+            Vote.objects.filter(idea=idea, member=member).delete()
+            delta = -1
+        if not delta:
+            return 0, None
+        _change_votes(idea, delta)
+        row = Idea.objects.filter(pk=idea.pk).values_list("vote_count", "version", "status_id", "merged_into_id")
+        return delta, row.get()
 
 
 def set_following(*, member, idea: Idea, follow: bool) -> bool:

@@ -5,7 +5,7 @@ NotAllowed (worded for the member) and ValidationError; views turn the first int
 rendered 403 and the second into form errors, keeping what the member typed.
 """
 
-from ideas.views.boards import board, boards, post_idea, roadmap, shipped, similar
+from ideas.views.boards import board, boards, post_idea, roadmap, serve_page, shipped, similar
 from ideas.views.idea import (
     comment,
     comments_fragment,
@@ -35,6 +35,7 @@ __all__ = [
     "post_idea",
     "reject",
     "roadmap",
+    "serve_page",
     "shipped",
     "similar",
     "vote",

@@ -1,7 +1,5 @@
 """Boards: a board's listing, posting an idea, similar ideas, the roadmap and shipped ideas."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -10,47 +8,49 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
+from wagtail.views import serve as wagtail_serve
 
 from community.rules import NotAllowed
-from ideas import queries, rules, services
+from ideas import pagecache, queries, rules, services
 from ideas.forms import IdeaForm
 from ideas.models import Stage
 from ideas.pages import IdeaBoardPage
-from ideas.views._common import _excerpt, _field_for, _forbidden, _login_url, _tell_masked, _visible_board
+from ideas.views._common import _field_for, _forbidden, _login_url, _tell_masked, _visible_board
 
 
 def board(request, page):
     """An idea board (called by IdeaBoardPage.serve). Every filter is a GET parameter, so each
-    view of the board is a shareable URL."""
+    view of the board is a shareable URL. The listing is cached for everyone who may see the
+    board (ideas/pagecache.py); a member's own votes are filled in per request."""
     params = request.GET
-    listing = queries.board_listing(
-        page,
-        viewer=request.user,
-        sort=params.get("sort", "trending"),
-        status=params.get("status", ""),
-        tag=params.get("tag", ""),
-        q=params.get("q", ""),
-        page=params.get("page", 1),
-        lang=params.get("lang"),
+    viewer = request.user
+    sort = params.get("sort", "trending")
+    sort = sort if sort in queries.SORTS else "trending"
+    status, tag = params.get("status", ""), params.get("tag", "")
+    q = queries.clean_query(params.get("q", ""))
+    number = queries.page_number(params.get("page", 1))
+    lang = queries.language_filter(params.get("lang"), viewer)
+    can_post = rules.can_post(viewer, page)
+    html, idea_ids = pagecache.board_listing_html(
+        page, sort=sort, status=status, tag=tag, q=q, number=number, lang=lang, can_post=can_post
     )
-    for idea in listing.ideas:
-        idea.excerpt = _excerpt(idea.body_html)
-    filters = queries.board_filters(page)
-    # Pagination and sort links keep the other filters.
-    keep = {k: v for k, v in (("status", listing.status), ("tag", listing.tag), ("q", listing.q)) if v}
-    if not listing.lang_is_default:
-        keep["lang"] = listing.lang
+    voted = queries.voted_ids(viewer, idea_ids)
     context = page.get_context(request)
     context.update(
-        listing=listing,
-        filters=filters,
-        can_post=rules.can_post(request.user, page),
-        filtered=bool(keep),
-        query=urlencode({**keep, "sort": listing.sort}),
-        filter_query=urlencode(keep),
-        next_url=request.get_full_path(),
+        board_main=pagecache.fill(html, request, voted=voted, next_url=request.get_full_path()),
+        can_post=can_post,
     )
     return TemplateResponse(request, page.get_template(request), context)
+
+
+def serve_page(request, path):
+    """Wagtail's page view, with a short cut for open boards: found by path in the cache
+    instead of Wagtail's routing queries. Anything else (other pages, boards behind a view
+    restriction, several sites) goes through Wagtail as before."""
+    board = pagecache.board_for_path(path) if request.method in ("GET", "HEAD") else None
+    if board is None:
+        return wagtail_serve(request, path)
+    return board.serve(request)
 
 
 @require_http_methods(["GET", "POST"])

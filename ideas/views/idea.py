@@ -2,16 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.inputs import parse_id
 from community.rules import is_verified_member
 from community.services import NotAllowed
 from ideas import forms as idea_forms
-from ideas import queries, rules, services
+from ideas import pagecache, queries, rules, services
 from ideas.forms import CommentForm, IdeaForm, MergeForm, RejectForm, StatusForm, VoteForForm, WithdrawForm
 from ideas.models import Comment, Stage
 from ideas.views._common import (
@@ -104,8 +107,7 @@ def _apply_pending_vote(request, idea) -> None:
         messages.warning(request, str(refusal))
         return
     if added:
-        messages.success(request, _("Your vote is counted. Thank you!"))
-        idea.refresh_from_db(fields=["vote_count", "version"])
+        messages.success(request, _("Your vote is counted. Thank you!"))  # the service updated idea
     else:
         messages.info(request, _("You had already voted for this idea."))
 
@@ -122,8 +124,32 @@ def idea_detail(request, pk, slug=None):
         return redirect(idea.merged_into)
     if slug != idea.slug:
         return redirect(idea, permanent=True)
-    _apply_pending_vote(request, idea)
-    return _render_idea(request, idea)
+    if not pagecache.cacheable_for(request):
+        _apply_pending_vote(request, idea)
+        return _render_idea(request, idea)
+    # Visitors all see the same page: from the shared cache, with the votes filled in.
+    key = pagecache.idea_page_key(idea)
+    html = pagecache.cached_page(key, request, lambda: _vote_parts(request, idea))
+    if html is not None:
+        return HttpResponse(html)
+    slots = pagecache.page_slots()
+    html = render_to_string("ideas/idea_page.html", {**_idea_context(request, idea), "slots": slots}, request)
+    pagecache.store_page(key, html, request)
+    for name, value in _vote_parts(request, idea).items():
+        html = html.replace(slots[name], str(value))
+    return HttpResponse(html)
+
+
+def _vote_parts(request, idea) -> dict:
+    """What a vote changes on a visitor's idea page (the cached page has slots for them)."""
+    votes = ngettext("%(n)s vote", "%(n)s votes", idea.vote_count) % {"n": idea.vote_count}
+    return {
+        "vote": render_to_string(
+            "ideas/_vote.html", {"idea": idea, "voted": False, "next_url": request.path, "big": True}, request
+        ),
+        "description": format_html("{} — {}", idea.title, votes),
+        "version": idea.version,
+    }
 
 
 @require_GET
@@ -165,8 +191,7 @@ def vote(request, pk):
             return JsonResponse({"error": str(refusal)}, status=403)
         messages.error(request, str(refusal))
         return _back(request, idea)
-    idea.refresh_from_db(fields=["vote_count", "version"])
-    if as_json:
+    if as_json:  # the service set the idea's new count and version
         return JsonResponse({"voted": voted, "votes": idea.vote_count, "version": idea.version})
     messages.success(request, _("Your vote is counted.") if voted else _("Your vote is taken back."))
     return _back(request, idea)
