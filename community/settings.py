@@ -185,6 +185,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 4.7 ms to plan on a busy machine, 0.1 ms prepared). Off by default: the whole-page bench
     # showed no clear gain, and it must stay off behind a transaction-pooling PgBouncer.
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", _bool("DATABASE_SERVER_SIDE_BINDING", False))
+    # DATABASE_POOL_SIZE=N: each process keeps at most N connections (psycopg's pool) and a request
+    # waits for a free one instead of opening more. Under uvicorn, requests, sockets and tasks run
+    # in threads of their own, and without a pool the connections they open add up until
+    # PostgreSQL refuses clients. Per process: workers × N must stay below max_connections.
+    if pool_size := _int("DATABASE_POOL_SIZE", 0):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not as well
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and channel layer ----------------------------------------------------------

@@ -65,7 +65,7 @@ flush_redis
 unset DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE SINGLE_PROCESS STAFF_MFA_REQUIRED EMAIL_URL SITE_URL
 export DEBUG=false ALLOWED_HOSTS=$HOST TASKS_BACKEND=database TRUSTED_PROXY_COUNT=1 \
        SECRET_KEY="production-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-       DATABASE_URL="$PG_SERVER/$DB" REDIS_URL="$REDIS"
+       DATABASE_URL="$PG_SERVER/$DB" REDIS_URL="$REDIS" DATABASE_POOL_SIZE=10
 
 step "migrate, collectstatic, check --deploy"
 run migrate $BIN/python manage.py migrate --noinput
