@@ -248,8 +248,11 @@ def reapply_rules(*, by, override_manual: bool = False, batch: int = BATCH) -> R
             if changed:
                 FeedbackItem.objects.bulk_update(changed, ["team", "assignee", "escalated_at", "response_due_at",
                                                            "resolution_due_at", "version", "updated_at"])
-                for decision in RoutingDecision.objects.bulk_create(decisions):
-                    webhooks.feedback_routed(decision.item, decision.team, decision=decision)
+                created = RoutingDecision.objects.bulk_create(decisions)
+                listening = webhooks.teams_listening(webhooks.FEEDBACK_ROUTED, {d.team_id for d in created})
+                for decision in created:
+                    if decision.team_id in listening:
+                        webhooks.feedback_routed(decision.item, decision.team, decision=decision)
                 done.moved += len(changed)
 
 

@@ -39,6 +39,15 @@ def event_id(event: str, key) -> uuid.UUID:
     return uuid.uuid5(_NAMESPACE, f"{event}:{key}")
 
 
+def teams_listening(event: str, team_ids) -> set[int]:
+    """Of these teams, those with an active endpoint that hears `event`: one query, so a batch
+    (re-applying the routing rules) asks once instead of once per row."""
+    from community.models import WebhookEndpoint
+
+    endpoints = WebhookEndpoint.objects.filter(team_id__in=set(team_ids), active=True)
+    return {e.team_id for e in endpoints if e.hears(event)}
+
+
 def emit(event: str, *, team, data: dict, key=None, occurred_at=None) -> list[int]:
     """Register one delivery per active endpoint of `team` that hears `event`, in the caller's
     transaction, and send them after it commits. Returns the new deliveries' ids.

@@ -374,16 +374,17 @@ def test_a_tampered_version_on_the_reroute_form_is_no_500(client, routed):
     assert response.status_code == 302
 
 
-def test_each_routing_decision_reaches_the_webhooks_after_commit(monkeypatch, billing):
-    import sys
-    import types
+def test_each_routing_decision_reaches_the_teams_webhooks(billing):
+    from community.models import WebhookDelivery, WebhookEndpoint
 
-    sent = []
-    monkeypatch.setitem(sys.modules, "community.webhooks", types.SimpleNamespace(
-        emit=lambda event, *, team, payload: sent.append((event, team, payload))))
+    # Deliveries are written with the decision and sent after commit (never, in this test).
+    WebhookEndpoint.objects.create(team=billing, url="https://hooks.example.com/in", events=["feedback.routed"],
+                                   secret="s" * 32)
     make_rule(billing, tags=[tag("invoice")])
     item = answer(comment="Fakturaen er feil", language="nb")
-    assert [(e, t) for e, t, _p in sent] == [("feedback.routed", billing)]
-    payload = sent[0][2]
-    assert payload["item"] == item.pk and payload["rule_name"] == "Invoice questions"
+    sent = list(WebhookDelivery.objects.filter(event="feedback.routed"))
+    assert len(sent) == 1
+    payload = sent[0].payload
+    assert payload["team"]["id"] == billing.pk and payload["data"]["routing"]["rule_name"] == "Invoice questions"
+    assert str(item.pk) in str(payload["data"])
     assert "Fakturaen" not in str(payload)  # no customer text leaves
