@@ -1,19 +1,18 @@
 """REST API for members' own notifications, and the schema's scope (our /api/ only)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from community import queries, services
 from community.api_auth import ScopePermission
 from community.api_base import StrictSerializer
+from community.api_common import refusals
 from community.inputs import MAX_ID
 from community.models import Notification
-from community.rules import NotAllowed
 
 
 def public_api_only(endpoints, **kwargs):
@@ -21,15 +20,11 @@ def public_api_only(endpoints, **kwargs):
     return [e for e in endpoints if e[0].startswith("/api/")]
 
 
-def service_answer(call):
-    """Run a service for an API view: NotAllowed is a 403 with its words, a ValidationError a
-    400 under the field its code names."""
-    try:
+def service_answer(call, fields=("url", "events")):
+    """Run a service for an API view through community.api_common.refusals: NotAllowed is a 403
+    with its words, a ValidationError a 400 under the field its code names."""
+    with refusals(fields=fields):
         return call()
-    except NotAllowed as refusal:
-        raise PermissionDenied(str(refusal))
-    except DjangoValidationError as error:
-        raise ValidationError({getattr(error, "code", None) or "detail": error.messages})
 
 
 class NotificationSerializer(serializers.ModelSerializer):
