@@ -411,6 +411,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["community.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # OPTIONS is a 405: the OpenAPI document describes every endpoint (DRF's metadata answer
+    # tripped over views whose serializer depends on the object).
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,

@@ -238,6 +238,7 @@ def _enrol_refusal(user, page):
 @extend_schema(tags=["betas"])
 class ProgrammeList(generics.GenericAPIView):
     serializer_class = ProgrammeSerializer
+    pagination_class = None  # every programme at once: the schema must not promise pages
 
     @extend_schema(responses={200: ProgrammeSerializer(many=True), **errors(429)})
     def get(self, request):
@@ -514,6 +515,7 @@ class TopicSerializer(FeedbackTagSerializer):
 @extend_schema(tags=["feedback"])
 class TagList(generics.GenericAPIView):
     serializer_class = TopicSerializer
+    pagination_class = None  # every topic at once
 
     @extend_schema(responses={200: TopicSerializer(many=True), **errors(429)})
     def get(self, request):

@@ -25,3 +25,9 @@ else:
 
 # API throttles: high enough that no test is throttled unless it lowers them itself.
 API_THROTTLE_RATES = {"ip": "100000/min", "user": "100000/min", "token": "100000/min"}
+
+# The same for Redis: test processes sharing one Redis (xdist workers, two shells) keep their
+# cache keys and channel groups apart, so one's cached facts never answer another's database.
+if REDIS_URL:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"test{_suffix}"  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{_suffix}"  # noqa: F405
