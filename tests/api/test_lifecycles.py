@@ -1,25 +1,39 @@
-"""Whole lifecycles through the API alone, signed in with a session: an idea from posting to
-withdrawal, and a beta thread from applying to the programme to the staff's answer. Each step is
-what a client sends; the database and the notifications are only read to check the outcome."""
+"""Whole lifecycles through the API alone, once signed in with a session and once with each
+person's own API token (scripts and integrations): an idea from posting to withdrawal, and a beta
+thread from applying to the programme to the staff's answer. Each step is what a client sends;
+the database and the notifications are only read to check the outcome."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from community.models import Notification
+from community.tokens import create_token
 from feedback.pages import BetaProgramPage
 from tests.factories import MemberFactory, StaffFactory, TagFactory, make_board, make_programme
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def call(django_capture_on_commit_callbacks):
-    """call(person, method, url, data) → response; the after-commit work (tasks, events) runs."""
+@pytest.fixture(params=["session", "token"])
+def call(request, django_capture_on_commit_callbacks):
+    """call(person, method, url, data) → response; the after-commit work (tasks, events) runs.
+    With "token", each person sends a token of their own (staff's with the staff scope) and no
+    session or CSRF cookie at all."""
+    secrets = {}
+
+    def client_for(person) -> Client:
+        if request.param == "session":
+            client = Client()
+            client.force_login(person)
+            return client
+        if person.pk not in secrets:
+            scopes = ["read", "write", "staff"] if person.is_staff else ["read", "write"]
+            secrets[person.pk] = create_token(by=person, name="lifecycle", scopes=scopes)[1]
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secrets[person.pk]}")
 
     def send(person, method, url, data=None):
-        client = Client()
-        client.force_login(person)
+        client = client_for(person)
         with django_capture_on_commit_callbacks(execute=True):
             if method == "get":
                 return client.get(url, data or {})
