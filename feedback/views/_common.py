@@ -44,6 +44,25 @@ def visible_item(request, pk):
     return item
 
 
+def add_note(request, item, form) -> bool:
+    """Add the internal note a NoteForm carries (the service asks the rule: the owning and the
+    watching teams); False with the error on the form when it is refused as input."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    from feedback import services
+
+    if not form.is_valid():
+        return False
+    try:
+        services.add_internal_note(item=item, by=request.user, body=form.cleaned_data["body"])
+    except ValidationError as error:
+        form.add_error("body", error)
+        return False
+    messages.success(request, _("Internal note added. Only staff can see it."))
+    return True
+
+
 def staff_only(view):
     """A staff page: visitors log in, customers read why not (the rule's words)."""
 

@@ -25,7 +25,7 @@ from community.rules import NotAllowed
 from feedback import queries, routing, rules, services
 from feedback.forms import AssignForm, BulkForm, InboxStatusForm, ItemTagsForm, NoteForm, WatchersForm
 from feedback.models import CLOSED, FeedbackItem, RoutingDecision, Source, Status
-from feedback.views._common import forbidden, staff_only
+from feedback.views._common import add_note, forbidden, staff_only
 
 
 def _team_or_404(request, ref):
@@ -267,12 +267,6 @@ def inbox_item_watchers(request, item, back):
 @item_form
 def inbox_item_note(request, item, back):
     form = NoteForm(request.POST, prefix="note")
-    if form.is_valid():
-        try:
-            services.add_internal_note(item=item, by=request.user, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            form.add_error("body", error)
-        else:
-            messages.success(request, _("Internal note added. Only staff can see it."))
-            return redirect(f"{back}#internal-notes")
+    if add_note(request, item, form):
+        return redirect(f"{back}#internal-notes")
     return _render_item(request, item, status=400, note_form=form)

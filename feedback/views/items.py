@@ -14,7 +14,7 @@ from community.rules import NotAllowed
 from feedback import queries, rules, services
 from feedback.forms import ItemStatusForm, ItemTagsForm, NoteForm
 from feedback.models import Source, Status
-from feedback.views._common import forbidden, login_url, staff_only, visible_item
+from feedback.views._common import add_note, forbidden, login_url, staff_only, visible_item
 from feedback.views.threads import staff_context, thread_context
 
 
@@ -81,16 +81,9 @@ def item_tags(request, item):
 
 @item_action
 def item_note(request, item):
-    rules.check_can_manage_item(request.user, item)
     form = NoteForm(request.POST, prefix="note")
-    if form.is_valid():
-        try:
-            services.add_internal_note(item=item, by=request.user, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            form.add_error("body", error)
-        else:
-            messages.success(request, _("Internal note added. Only staff can see it."))
-            return redirect(f"{item.get_absolute_url()}#internal-notes")
+    if add_note(request, item, form):
+        return redirect(f"{item.get_absolute_url()}#internal-notes")
     return _render_item(request, item, status=400, note_form=form)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from community.models import Notification
 from feedback import queries, services
 from feedback.models import FeedbackItem, InternalNote, ItemStatusChange, Status, Tag
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, StaffFactory, TeamFactory
 from tests.feedback.inbox_world import invoice_feedback, make_world
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +192,23 @@ def test_watchers_read_and_note_but_do_not_answer(client, world, item):
     assert InternalNote.objects.filter(item=item, author=world.nils).exists()
     item.refresh_from_db()
     assert item.read_at is None and item.status == "new"
+
+
+def test_both_item_pages_take_notes_by_the_same_rule(client, world, item):
+    """The inbox's item view and the older item page add notes through one helper and one rule:
+    the watching team may, a team neither owning nor watching gets a 404, nothing is written."""
+    services.set_watchers(item=item, watchers=[world.network], by=world.ingrid)
+    outsider = StaffFactory(staff=[TeamFactory(name="TV", slug="tv")])
+    for name in ("feedback_inbox_item_note", "feedback_item_note"):
+        url = reverse(name, args=[item.pk])
+        client.force_login(world.nils)
+        assert client.post(url, {"note-body": f"Seen via {name}"}).status_code == 302
+        client.force_login(outsider)
+        assert client.post(url, {"note-body": "Not mine"}).status_code == 404
+        client.force_login(world.nils)
+        assert client.post(url, {"note-body": ""}).status_code == 400
+    assert sorted(InternalNote.objects.filter(item=item).values_list("body_source", flat=True)) == [
+        "Seen via feedback_inbox_item_note", "Seen via feedback_item_note"]
 
 
 def test_resolving_needs_a_reply_and_keeps_the_text(client, world, item):
