@@ -48,20 +48,23 @@ def check_health(base: str, host: str) -> None:
     print(f"ok: /healthz 200 {body.strip()}")
 
 
-def find_public_idea(base: str, host: str) -> int:
-    """An idea an anonymous visitor sees: linked from the home page, and its page answers 200."""
+def find_public_idea(base: str, host: str) -> tuple[int, str]:
+    """An idea an anonymous visitor sees: linked from the home page, and its page answers 200.
+
+    Returns its id and the link itself (with the slug): the bare /idea/<id>/ redirects there, and
+    a request in flight at a deploy must be one answer, not a redirect followed after the stop."""
     status, home = get(base, host, "/")
     if status != 200:
         fail(f"the home page answered {status}: {home[:500]}")
-    ids = re.findall(r'href="/idea/(\d+)[-/]', home)
-    if not ids:
+    links = re.findall(r'href="(/idea/(\d+)[-/][^"]*)"', home)
+    if not links:
         fail("the home page links no idea (was the demo data seeded?)")
-    idea_id = int(ids[0])
-    status, page = get(base, host, f"/idea/{idea_id}/")
+    path, idea_id = links[0][0], int(links[0][1])
+    status, page = get(base, host, path)
     if status != 200:
-        fail(f"/idea/{idea_id}/ answered {status}: {page[:500]}")
-    print(f"ok: home page and /idea/{idea_id}/ 200")
-    return idea_id
+        fail(f"{path} answered {status}: {page[:500]}")
+    print(f"ok: home page and {path} 200")
+    return idea_id, path
 
 
 def check_websocket(base: str, host: str, idea_id: int) -> None:
@@ -79,14 +82,14 @@ def check_websocket(base: str, host: str, idea_id: int) -> None:
 
 
 def check_graceful_stop(base: str, host: str, pid: int) -> None:
-    idea_id = find_public_idea(base, host)
+    idea_id, path = find_public_idea(base, host)
     uri = base.replace("http", "ws", 1) + "/ws/live/"
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
     answers = []
 
     def fetch():
         try:
-            answers.append(get(base, host, f"/idea/{idea_id}/")[0])
+            answers.append(get(base, host, path)[0])
         except urllib.error.URLError as error:  # not yet accepted when the server stopped: fine
             answers.append("refused" if isinstance(error.reason, ConnectionRefusedError) else repr(error))
         except ConnectionResetError:
@@ -129,7 +132,7 @@ def main(base: str, host: str, *rest: str) -> None:
         check_graceful_stop(base, host, int(rest[1]))
         return
     check_health(base, host)
-    check_websocket(base, host, find_public_idea(base, host))
+    check_websocket(base, host, find_public_idea(base, host)[0])
 
 
 if __name__ == "__main__":
