@@ -62,6 +62,8 @@ def inbox_item_state(item) -> dict:
     return {
         "type": "inbox",
         "team": teams.owner_or_triage_id(item.team_id),
+        # The change's moment: a page whose rows were drawn from an older state fetches again.
+        "stamp": item.updated_at.isoformat(),
         "item": {
             "id": item.pk,
             "version": item.version,

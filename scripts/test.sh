@@ -17,6 +17,7 @@ $BIN/ruff check .
 # temporary folder) and fails, naming them, if any is untranslated or fuzzy in nb, da, sv or nl.
 $BIN/python manage.py messages --compile --verbosity 0
 bash scripts/need-gettext.sh
+bash scripts/need-chromium.sh
 echo "== translations (manage.py messages --check)"
 $BIN/python manage.py messages --check
 

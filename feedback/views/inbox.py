@@ -57,6 +57,9 @@ def inbox_index(request):
 
 def _inbox_context(request, team, members, **extra) -> dict:
     filters = queries.InboxFilters.parse(request.GET)
+    # Read before the rows: the rows show at least this state, so a live page that has seen a
+    # later change knows to fetch them again (a commit can land between the page's queries).
+    stamp = queries.inbox_stamp(team)
     box = queries.inbox(request.user, team, filters, page=request.GET.get("page", 1))
     keep = filters.query()
     return {
@@ -65,7 +68,7 @@ def _inbox_context(request, team, members, **extra) -> dict:
         "ages": [("1d", _("Older than a day")), ("1w", _("Older than a week")), ("1m", _("Older than a month"))],
         "sorts": [("newest", _("Newest")), ("oldest", _("Oldest")), ("due", _("Due soonest")),
                   ("updated", _("Recently updated"))],
-        "stamp": queries.inbox_stamp(team),
+        "stamp": stamp,
         **extra,
     }
 

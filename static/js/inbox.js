@@ -11,6 +11,12 @@
   var rows = page.querySelector("[data-inbox-rows]");
   var notice = page.querySelector("[data-inbox-notice]");
   var timer = null;
+  var busy = false;      // one fetch at a time: a late answer never overwrites a newer one
+  var again = false;     // an event came while fetching
+  var newest = 0;        // the latest change an event told of (ms); the rows must show it
+  var retries = 0;
+
+  function when(stamp) { var ms = Date.parse(stamp || ""); return isNaN(ms) ? 0 : ms; }
 
   function known() {
     var ids = {};
@@ -20,8 +26,10 @@
 
   function refresh() {
     timer = null;
+    if (busy) { again = true; return; }
+    busy = true; again = false;
     var url = page.getAttribute("data-rows-url") + location.search;
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null) return;
@@ -41,8 +49,17 @@
             var value = counts.getAttribute("data-" + el.getAttribute("data-count"));
             if (value !== null) el.textContent = value;
           });
+          // Drawn from a state older than a change we were told of (it committed while the rows
+          // were read): fetch again, a few times at most.
+          if (when(counts.getAttribute("data-stamp")) < newest && retries < 3) { retries += 1; again = true; }
+          else { retries = 0; }
         }
         if (notice) { notice.hidden = false; }
+      })
+      .catch(function () { /* offline for a moment: the next event or reconnect refreshes */ })
+      .then(function () {
+        busy = false;
+        if (again) soon();
       });
   }
 
@@ -52,6 +69,7 @@
     var mine = String(message.team) === team;
     // An item that left this inbox (re-routed) names its new team: refresh if we show it.
     if (!mine && !(message.item && rows.querySelector('[data-item="' + message.item.id + '"]'))) return;
+    if (mine) newest = Math.max(newest, when(message.stamp));
     if (message.item === null) {
       // The snapshot after (re)subscribing: refresh only if the inbox changed since the page was drawn.
       if (message.stamp === rows.getAttribute("data-stamp")) return;
