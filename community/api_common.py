@@ -9,11 +9,13 @@ anything the caller may not see a 404 like a missing id.
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from community import cursor as cursors
+from community.api_auth import token_allows_team
 from community.api_base import ErrorSerializer, StrictSerializer, ValidationErrorSerializer
 from community.rules import NotAllowed
 
@@ -32,6 +34,13 @@ def refusals(field: str = "detail", fields=()):
         raise PermissionDenied(str(refusal)) from None
     except DjangoValidationError as error:
         raise ValidationError({names.get(getattr(error, "code", None), field): error.messages}) from None
+
+
+def check_token_team(request, team) -> None:
+    """A token limited to some teams acts only on their things (a session, or a token without a
+    team limit, passes): the member's own team rules are asked separately, by the service."""
+    if team is not None and not token_allows_team(request, team):
+        raise PermissionDenied(_("This token may not act for the %(team)s team.") % {"team": team.name})
 
 
 def page(queryset, request, *, ordering, size: int):

@@ -13,7 +13,17 @@ from rest_framework import generics, parsers, serializers, status
 from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
 from rest_framework.response import Response
 
-from community.api_common import CURSOR, READ_ERRORS, WRITE_ERRORS, StrictInput, errors, page, refusals
+from community import teams
+from community.api_common import (
+    CURSOR,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    StrictInput,
+    check_token_team,
+    errors,
+    page,
+    refusals,
+)
 from community.inputs import MAX_ID
 from community.parsers import JSONParser
 from feedback import queries, rules, services
@@ -53,6 +63,14 @@ def _item(request, pk) -> FeedbackItem:
     item = queries.get_item(pk)
     if item is None or not rules.can_view_item(request.user, item):
         raise NotFound(_("There is no such feedback."))
+    return item
+
+
+def staff_item(request, pk) -> FeedbackItem:
+    """An item for a staff action: one the caller may see (else 404), of a team the request's
+    token may act for (else 403). What the member may do with it, the service's rule decides."""
+    item = _item(request, pk)
+    check_token_team(request, item.team or teams.triage_team())
     return item
 
 
@@ -463,13 +481,14 @@ class ItemDetail(generics.GenericAPIView):
 @extend_schema(tags=["feedback: staff"])
 class ItemStatusView(generics.GenericAPIView):
     serializer_class = ItemStatusInputSerializer
+    required_scopes = ["staff"]
 
     @extend_schema(request=ItemStatusInputSerializer, responses={200: FeedbackItemSerializer, **errors(*WRITE_ERRORS)},
                    examples=[OpenApiExample("Resolve", value={"status": "resolved", "response": "Fixed in 5.3."},
                                             request_only=True)])
     def post(self, request, pk):
         """Staff only: move the item to another status; the author is told (with the answer)."""
-        item = _item(request, pk)
+        item = staff_item(request, pk)
         with refusals():
             rules.check_can_manage_item(request.user, item)
         data = ItemStatusInputSerializer(data=request.data)
@@ -485,12 +504,13 @@ class ItemStatusView(generics.GenericAPIView):
 @extend_schema(tags=["feedback: staff"])
 class ItemTags(generics.GenericAPIView):
     serializer_class = ItemTagsInputSerializer
+    required_scopes = ["staff"]
 
     @extend_schema(request=ItemTagsInputSerializer, responses={200: FeedbackItemSerializer, **errors(*WRITE_ERRORS)},
                    examples=[OpenApiExample("Tags", value={"tags": ["billing", "invoice"]}, request_only=True)])
     def put(self, request, pk):
         """Staff only: set the item's tags (each change kept in its history)."""
-        item = _item(request, pk)
+        item = staff_item(request, pk)
         with refusals():
             rules.check_can_manage_item(request.user, item)
         data = ItemTagsInputSerializer(data=request.data)
