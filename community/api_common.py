@@ -12,24 +12,33 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 
 from community import cursor as cursors
 from community.api_auth import token_allows_team
 from community.api_base import ErrorSerializer, StrictSerializer, ValidationErrorSerializer
-from community.rules import NotAllowed
+from community.rules import Changed, NotAllowed
 
 # Input serializers refuse unknown fields; the error shape and handler live in community.api_base.
 StrictInput = StrictSerializer
 
 
+class ConflictError(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 @contextmanager
 def refusals(field: str = "detail", fields=()):
-    """Run a service: NotAllowed is a 403 in the rule's words; a ValidationError is a 400 under
-    its code when that names one of `fields` (or what a dict maps the code to), else under `field`."""
+    """Run a service: NotAllowed is a 403 in the rule's words (Changed, a save that came second,
+    a 409); a ValidationError is a 400 under its code when that names one of `fields` (or what a
+    dict maps the code to), else under `field`."""
     names = fields if isinstance(fields, dict) else {name: name for name in fields}
     try:
         yield
+    except Changed as conflict:
+        raise ConflictError(str(conflict)) from None
     except NotAllowed as refusal:
         raise PermissionDenied(str(refusal)) from None
     except DjangoValidationError as error:

@@ -89,3 +89,24 @@ def cursor_page(queryset, *, ordering, cursor=None, size: int):
 
 def bad_cursor_message() -> str:
     return _("This page link is not valid: start again from the first page.")
+
+
+# Orderings on a computed value (an item's next due moment, which moves as the clock does) have
+# no keyset the database can range over: their cursor holds the position instead. Opaque all
+# the same, and checked like the others.
+_OFFSET_PREFIX = "o"
+MAX_OFFSET = 100_000
+
+
+def encode_offset(offset: int) -> str:
+    return f"{_OFFSET_PREFIX}{offset}"
+
+
+def decode_offset(cursor) -> int:
+    """The position in a cursor from encode_offset (0 for none); BadCursor otherwise."""
+    if not cursor:
+        return 0
+    digits = cursor[len(_OFFSET_PREFIX):] if isinstance(cursor, str) and cursor.startswith(_OFFSET_PREFIX) else ""
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 6 or int(digits) > MAX_OFFSET:
+        raise BadCursor(cursor)
+    return int(digits)

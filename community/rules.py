@@ -10,6 +10,11 @@ class NotAllowed(Exception):
     """The member may not do this; the message is worded for them and already translated."""
 
 
+class Changed(NotAllowed):
+    """What the member acted on changed meanwhile (someone else saved first): a conflict, not a
+    lack of rights. Pages show it with what they typed; the API answers 409."""
+
+
 def is_member(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

@@ -483,7 +483,8 @@ class ItemStatusView(generics.GenericAPIView):
     serializer_class = ItemStatusInputSerializer
     required_scopes = ["staff"]
 
-    @extend_schema(request=ItemStatusInputSerializer, responses={200: FeedbackItemSerializer, **errors(*WRITE_ERRORS)},
+    @extend_schema(request=ItemStatusInputSerializer,
+                   responses={200: FeedbackItemSerializer, **errors(*WRITE_ERRORS, 409)},
                    examples=[OpenApiExample("Resolve", value={"status": "resolved", "response": "Fixed in 5.3."},
                                             request_only=True)])
     def post(self, request, pk):

@@ -442,12 +442,9 @@ class Inbox:
         return self.page > 1
 
 
-def inbox(viewer, team, filters: InboxFilters, *, page=1, now=None) -> Inbox:
-    """One page of a team's inbox in four queries whatever its size: the page's ids, their rows
-    (with source, author and assignee), their tags, and the team's counts in one aggregate. The
-    next page is found by fetching one row more."""
-    now = now or timezone.now()
-    page = page_number(page)
+def inbox_items(viewer, team, filters: InboxFilters, *, now):
+    """The team's items the viewer may see, filtered (unordered): the page and the API order
+    and cut it."""
     items = FeedbackItem.objects.visible_to(viewer) & team_items(team)
     if filters.status == "open":
         items = items.exclude(status__in=CLOSED)
@@ -469,28 +466,48 @@ def inbox(viewer, team, filters: InboxFilters, *, page=1, now=None) -> Inbox:
         items = items.filter(assignee_id=int(filters.assignee))
     if filters.overdue:
         items = items.filter(overdue_q(now))
-    # The page's ids first (sorted and cut in the database on the item table alone), then their
-    # rows with what they show: no join runs over the whole team's items.
-    start = (page - 1) * INBOX_PAGE_SIZE
-    ids = list(items.annotate(next_due=_next_due()).order_by(*SORTS[filters.sort])
-               .values_list("pk", flat=True)[start : start + INBOX_PAGE_SIZE + 1])
+    return items.annotate(next_due=_next_due())
+
+
+def inbox_rows(ids, *, now) -> list:
+    """The rows of these item ids, in their order, with what a row shows (source, author,
+    assignee, tags, what is due): three queries however many."""
     found = (FeedbackItem.objects.filter(pk__in=ids).annotate(next_due=_next_due())
              .select_related("programme", "touchpoint", "answer", "author", "assignee", "thread").in_bulk())
     rows = [found[pk] for pk in ids if pk in found]
-    _attach_item_tags(rows[:INBOX_PAGE_SIZE])
+    _attach_item_tags(rows)
     for row in rows:
         row.is_overdue = row.status not in CLOSED and row.next_due is not None and row.next_due < now
         # "3 hours", "2 days": one unit is enough to see what is pressing.
         if row.next_due is not None:
             row.due_words = (timesince(row.next_due, now, depth=1) if row.is_overdue
                              else timeuntil(row.next_due, now, depth=1))
-    counts = team_items(team).aggregate(
+    return rows
+
+
+def inbox_counts(team, *, now) -> dict:
+    """The inbox header's figures, in one aggregate."""
+    return team_items(team).aggregate(
         open=Count("pk", filter=~Q(status__in=CLOSED)),
         overdue=Count("pk", filter=overdue_q(now)),
         unassigned=Count("pk", filter=~Q(status__in=CLOSED) & Q(assignee__isnull=True)),
         unread=Count("pk", filter=~Q(status__in=CLOSED) & Q(read_at__isnull=True)),
     )
-    return Inbox(team, rows[:INBOX_PAGE_SIZE], page, len(rows) > INBOX_PAGE_SIZE, filters, counts, now)
+
+
+def inbox(viewer, team, filters: InboxFilters, *, page=1, now=None) -> Inbox:
+    """One page of a team's inbox in five queries whatever its size: the page's ids, their rows
+    (with source, author and assignee), their tags, and the team's counts in one aggregate. The
+    next page is found by fetching one row more."""
+    now = now or timezone.now()
+    page = page_number(page)
+    # The page's ids first (sorted and cut in the database on the item table alone), then their
+    # rows with what they show: no join runs over the whole team's items.
+    start = (page - 1) * INBOX_PAGE_SIZE
+    ids = list(inbox_items(viewer, team, filters, now=now).order_by(*SORTS[filters.sort])
+               .values_list("pk", flat=True)[start : start + INBOX_PAGE_SIZE + 1])
+    rows = inbox_rows(ids[:INBOX_PAGE_SIZE], now=now)
+    return Inbox(team, rows, page, len(ids) > INBOX_PAGE_SIZE, filters, inbox_counts(team, now=now), now)
 
 
 def inbox_stamp(team) -> str:

@@ -22,7 +22,7 @@ from community.content import mask_personal_data, plain_text, render_user_text
 from community.inputs import clean_line, clean_text, has_visible_character
 from community.live import after_commit
 from community.models import Team
-from community.rules import NotAllowed, is_staff
+from community.rules import Changed, NotAllowed, is_staff
 from community.webhooks import events as webhooks
 from feedback import events, images, routing, rules, tagging, tasks
 from feedback.models import (
@@ -369,7 +369,7 @@ def set_tags(*, item, tags, by) -> tuple[list, list]:
     return added, removed
 
 
-class ItemChanged(NotAllowed):
+class ItemChanged(Changed):
     """Someone else changed the item since the person acting saw it (a stale `expected_version`)."""
 
     @staticmethod

@@ -3,7 +3,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 
 from django.urls import path
 
-from feedback import api, public, views
+from feedback import api, api_inbox, public, views
 from feedback.views import dashboard, inbox, routing
 
 urlpatterns = [
@@ -64,4 +64,12 @@ urlpatterns = [
     path("api/v1/feedback/<id:pk>/status/", api.ItemStatusView.as_view(), name="api_feedback_item_status"),
     path("api/v1/feedback/<id:pk>/tags/", api.ItemTags.as_view(), name="api_feedback_item_tags"),
     path("api/v1/tags/", api.TagList.as_view(), name="api_tags"),
+    path("api/v1/inboxes/", api_inbox.InboxList.as_view(), name="api_inboxes"),
+    path("api/v1/inboxes/<id:pk>/", api_inbox.InboxItems.as_view(), name="api_inbox"),
+    path("api/v1/inbox-items/<id:pk>/", api_inbox.InboxItem.as_view(), name="api_inbox_item"),
+    path("api/v1/feedback/<id:pk>/read/", api_inbox.ItemRead.as_view(), name="api_feedback_item_read"),
+    path("api/v1/feedback/<id:pk>/assign/", api_inbox.ItemAssign.as_view(), name="api_feedback_item_assign"),
+    path("api/v1/feedback/<id:pk>/reroute/", api_inbox.ItemReroute.as_view(), name="api_feedback_item_reroute"),
+    path("api/v1/feedback/<id:pk>/notes/", api_inbox.ItemNotes.as_view(), name="api_feedback_item_notes"),
+    path("api/v1/feedback/<id:pk>/watchers/", api_inbox.ItemWatchers.as_view(), name="api_feedback_item_watchers"),
 ]

@@ -249,5 +249,5 @@ def test_a_status_change_on_an_item_someone_changed_meanwhile_is_refused():
     seen = staff.get(reverse("api_feedback_item", args=[item.pk])).json()["version"]
     assert staff.post(url, {"status": "acknowledged", "version": seen}, content_type="application/json").status_code == 200
     stale = staff.post(url, {"status": "in_progress", "version": seen}, content_type="application/json")
-    assert stale.status_code == 403 and "changed while you were answering" in stale.json()["detail"]
+    assert stale.status_code == 409 and "changed while you were answering" in stale.json()["detail"]
     assert FeedbackItem.objects.get(pk=item.pk).status == "acknowledged"
