@@ -3,7 +3,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 
 from django.urls import path
 
-from feedback import api, public, views
+from feedback import api, api_routing, public, views
 from feedback.views import dashboard, inbox, routing
 
 urlpatterns = [
@@ -64,4 +64,9 @@ urlpatterns = [
     path("api/v1/feedback/<id:pk>/status/", api.ItemStatusView.as_view(), name="api_feedback_item_status"),
     path("api/v1/feedback/<id:pk>/tags/", api.ItemTags.as_view(), name="api_feedback_item_tags"),
     path("api/v1/tags/", api.TagList.as_view(), name="api_tags"),
+    path("api/v1/routing-rules/", api_routing.RoutingRules.as_view(), name="api_routing_rules"),
+    path("api/v1/routing-rules/try/", api_routing.RoutingRuleTry.as_view(), name="api_routing_rule_try"),
+    path("api/v1/routing-rules/reapply/", api_routing.RoutingReapply.as_view(), name="api_routing_reapply"),
+    path("api/v1/routing-rules/<id:pk>/", api_routing.RoutingRuleDetail.as_view(), name="api_routing_rule"),
+    path("api/v1/routing-rules/<id:pk>/move/", api_routing.RoutingRuleMove.as_view(), name="api_routing_rule_move"),
 ]
