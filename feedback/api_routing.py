@@ -70,16 +70,35 @@ class RoutingTouchpointSerializer(serializers.Serializer):
 
 class RoutingRuleSerializer(serializers.ModelSerializer):
     team = RoutingTeamSerializer(read_only=True, help_text="The team that gets what the rule matches.")
-    tags = RoutingTagSerializer(many=True, read_only=True, help_text="Matches an item with any of these tags.")
-    keywords = serializers.SerializerMethodField(help_text="Matches when any of them occurs, in any word form.")
+    tags = RoutingTagSerializer(
+        many=True, read_only=True, help_text="Matches an item with any of these tags."
+    )
+    keywords = serializers.SerializerMethodField(
+        help_text="Matches when any of them occurs, in any word form."
+    )
     programme = RoutingProgrammeSerializer(read_only=True, allow_null=True)
     touchpoint = RoutingTouchpointSerializer(read_only=True, allow_null=True)
-    position = serializers.IntegerField(read_only=True, help_text="Rules are tried in ascending position (then id).")
+    position = serializers.IntegerField(
+        read_only=True, help_text="Rules are tried in ascending position (then id)."
+    )
 
     class Meta:
         model = RoutingRule
-        fields = ["id", "name", "position", "active", "team", "tags", "keywords", "source", "programme", "touchpoint",
-                  "kind", "language", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "position",
+            "active",
+            "team",
+            "tags",
+            "keywords",
+            "source",
+            "programme",
+            "touchpoint",
+            "kind",
+            "language",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -102,19 +121,30 @@ class RoutingRuleInputSerializer(StrictInput):
     # Blank and over-long names pass through: the service words those messages, as on the page.
     name = serializers.CharField(allow_blank=True, trim_whitespace=False)
     team = _id_field(help_text="The id of the team that gets what the rule matches.")
-    tags = serializers.ListField(child=_id_field(), required=False, default=list, max_length=50,
-                                 help_text="Tag ids: matches an item with any of them.")
+    tags = serializers.ListField(
+        child=_id_field(),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Tag ids: matches an item with any of them.",
+    )
     keywords = serializers.ListField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=list,
-        max_length=KEYWORDS_MAX, help_text="Matches when any of them occurs, in any of its word forms.",
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        default=list,
+        max_length=KEYWORDS_MAX,
+        help_text="Matches when any of them occurs, in any of its word forms.",
     )
     source = serializers.ChoiceField(choices=Source.choices, allow_blank=True, required=False, default="")
     programme = _id_field(allow_null=True, required=False, default=None, help_text="A beta programme's id.")
     touchpoint = _id_field(allow_null=True, required=False, default=None, help_text="A touchpoint's id.")
     kind = serializers.ChoiceField(choices=Thread.Kind.choices, allow_blank=True, required=False, default="")
-    language = serializers.ChoiceField(choices=RoutingRule._meta.get_field("language").choices, allow_blank=True,
-                                       required=False, default="")
-    active = serializers.BooleanField(required=False, default=True, help_text="Route new feedback by this rule.")
+    language = serializers.ChoiceField(
+        choices=RoutingRule._meta.get_field("language").choices, allow_blank=True, required=False, default=""
+    )
+    active = serializers.BooleanField(
+        required=False, default=True, help_text="Route new feedback by this rule."
+    )
 
 
 class RoutingRuleChangeSerializer(RoutingRuleInputSerializer):
@@ -130,8 +160,12 @@ def _form_fields(values: dict, rule=None) -> dict:
         data["keywords"] = "\n".join(data["keywords"])
     form = RoutingRuleForm(data)
     if not form.is_valid():
-        raise ValidationError({"non_field_errors" if name == "__all__" else name: list(messages)
-                               for name, messages in form.errors.items()})
+        raise ValidationError(
+            {
+                "non_field_errors" if name == "__all__" else name: list(messages)
+                for name, messages in form.errors.items()
+            }
+        )
     return form.rule_fields()
 
 
@@ -143,8 +177,13 @@ def _typed(serializer_class, request, **kwargs) -> dict:
 
 RULE_EXAMPLE = OpenApiExample(
     "Invoice questions",
-    value={"name": "Invoice questions", "team": 2, "tags": [5], "keywords": ["faktura", "invoice"],
-           "language": "nb"},
+    value={
+        "name": "Invoice questions",
+        "team": 2,
+        "tags": [5],
+        "keywords": ["faktura", "invoice"],
+        "language": "nb",
+    },
     request_only=True,
 )
 
@@ -162,8 +201,11 @@ class RoutingRules(generics.GenericAPIView):
         _check_staff(request)
         return Response(RoutingRuleSerializer(queries.routing_rules(), many=True).data)
 
-    @extend_schema(request=RoutingRuleInputSerializer,
-                   responses={201: RoutingRuleSerializer, **errors(400, 403, 415, 429)}, examples=[RULE_EXAMPLE])
+    @extend_schema(
+        request=RoutingRuleInputSerializer,
+        responses={201: RoutingRuleSerializer, **errors(400, 403, 415, 429)},
+        examples=[RULE_EXAMPLE],
+    )
     def post(self, request):
         """Staff only: create a rule, last in the order. It needs at least one thing to match."""
         _check_staff(request)
@@ -188,8 +230,11 @@ class RoutingRuleDetail(generics.GenericAPIView):
             raise NotFound(_("There is no such routing rule."))
         return Response(RoutingRuleSerializer(rule).data)
 
-    @extend_schema(request=RoutingRuleChangeSerializer, responses={200: RoutingRuleSerializer, **errors(400, 403, 404, 415, 429)},
-                   examples=[OpenApiExample("Pause it", value={"active": False}, request_only=True)])
+    @extend_schema(
+        request=RoutingRuleChangeSerializer,
+        responses={200: RoutingRuleSerializer, **errors(400, 403, 404, 415, 429)},
+        examples=[OpenApiExample("Pause it", value={"active": False}, request_only=True)],
+    )
     def patch(self, request, pk):
         """Staff only: change what the rule matches, its team, name or whether it is active; the
         fields left out stay as they are."""
@@ -228,8 +273,11 @@ class RoutingRuleMove(generics.GenericAPIView):
     serializer_class = MoveInputSerializer
     required_scopes = ["staff"]
 
-    @extend_schema(request=MoveInputSerializer, responses={200: MovedSerializer, **errors(400, 403, 404, 415, 429)},
-                   examples=[OpenApiExample("Up", value={"direction": "up"}, request_only=True)])
+    @extend_schema(
+        request=MoveInputSerializer,
+        responses={200: MovedSerializer, **errors(400, 403, 404, 415, 429)},
+        examples=[OpenApiExample("Up", value={"direction": "up"}, request_only=True)],
+    )
     def post(self, request, pk):
         """Staff only: swap the rule with the one above ("up") or below ("down")."""
         _check_staff(request)
@@ -238,7 +286,9 @@ class RoutingRuleMove(generics.GenericAPIView):
         direction = _typed(MoveInputSerializer, request)["direction"]
         with refusals(fields=["direction"]):
             moved = routing_services.move_routing_rule(rule=rule, by=request.user, direction=direction)
-        return Response({"moved": moved, "rules": RoutingRuleSerializer(queries.routing_rules(), many=True).data})
+        return Response(
+            {"moved": moved, "rules": RoutingRuleSerializer(queries.routing_rules(), many=True).data}
+        )
 
 
 class TriedItemSerializer(serializers.Serializer):
@@ -246,12 +296,16 @@ class TriedItemSerializer(serializers.Serializer):
     title = serializers.CharField(source="item.title")
     team = RoutingTeamSerializer(source="item.team", allow_null=True, help_text="The item's team now.")
     would_go_to = RoutingTeamSerializer(help_text="The team this rule would give it to.")
-    matched = serializers.DictField(child=serializers.CharField(), help_text="What the rule matched, by criterion.")
+    matched = serializers.DictField(
+        child=serializers.CharField(), help_text="What the rule matched, by criterion."
+    )
     because = serializers.CharField(help_text="The decision in words, as the item's history would say it.")
 
 
 class TriedSerializer(serializers.Serializer):
-    checked = serializers.IntegerField(help_text="How many of the newest open items the caller may see were tried.")
+    checked = serializers.IntegerField(
+        help_text="How many of the newest open items the caller may see were tried."
+    )
     matched = serializers.IntegerField(help_text="How many of them the rule would match.")
     items = TriedItemSerializer(many=True)
 
@@ -261,8 +315,11 @@ class RoutingRuleTry(generics.GenericAPIView):
     serializer_class = RoutingRuleInputSerializer
     required_scopes = ["staff"]
 
-    @extend_schema(request=RoutingRuleInputSerializer, responses={200: TriedSerializer, **errors(400, 403, 415, 429)},
-                   examples=[RULE_EXAMPLE])
+    @extend_schema(
+        request=RoutingRuleInputSerializer,
+        responses={200: TriedSerializer, **errors(400, 403, 415, 429)},
+        examples=[RULE_EXAMPLE],
+    )
     def post(self, request):
         """Staff only: what a rule (as it would be created) would match among the newest open
         items the caller may see. Nothing is saved."""
@@ -271,14 +328,24 @@ class RoutingRuleTry(generics.GenericAPIView):
         with refusals(fields=RULE_FIELDS):
             tried = routing_services.try_rule(by=request.user, **fields)
         team = fields["team"]
-        items = [{"item": hit.item, "would_go_to": team, "matched": {k: str(v) for k, v in hit.matched.items()},
-                  "because": hit.because} for hit in tried.matches]
-        return Response(TriedSerializer({"checked": tried.checked, "matched": len(items), "items": items}).data)
+        items = [
+            {
+                "item": hit.item,
+                "would_go_to": team,
+                "matched": {k: str(v) for k, v in hit.matched.items()},
+                "because": hit.because,
+            }
+            for hit in tried.matches
+        ]
+        return Response(
+            TriedSerializer({"checked": tried.checked, "matched": len(items), "items": items}).data
+        )
 
 
 class ReapplyInputSerializer(StrictInput):
-    override_manual = serializers.BooleanField(required=False, default=False,
-                                               help_text="Also move feedback that someone re-routed by hand.")
+    override_manual = serializers.BooleanField(
+        required=False, default=False, help_text="Also move feedback that someone re-routed by hand."
+    )
 
 
 class ReappliedSerializer(serializers.Serializer):
@@ -298,10 +365,11 @@ class RoutingReapply(generics.GenericAPIView):
     serializer_class = ReapplyInputSerializer
     required_scopes = ["staff"]
 
-    @extend_schema(request=ReapplyInputSerializer,
-                   responses={200: ReappliedSerializer, 202: ReapplyQueuedSerializer, **errors(400, 403, 415, 429)},
-                   examples=[OpenApiExample("Keep manual choices", value={"override_manual": False},
-                                            request_only=True)])
+    @extend_schema(
+        request=ReapplyInputSerializer,
+        responses={200: ReappliedSerializer, 202: ReapplyQueuedSerializer, **errors(400, 403, 415, 429)},
+        examples=[OpenApiExample("Keep manual choices", value={"override_manual": False}, request_only=True)],
+    )
     def post(self, request):
         """Staff only: route every open item again by the rules as they are now; only items whose
         team changes are moved, each with its reason. Over a few thousand open items this runs in
@@ -316,8 +384,11 @@ class RoutingReapply(generics.GenericAPIView):
             detail = ngettext(
                 "Re-applying the rules to %(count)s open item in the background: you will be notified when it is done.",
                 "Re-applying the rules to %(count)s open items in the background: you will be notified when it is done.",
-                count) % {"count": count}
-            return Response({"queued": True, "open_items": count, "detail": detail}, status=status.HTTP_202_ACCEPTED)
+                count,
+            ) % {"count": count}
+            return Response(
+                {"queued": True, "open_items": count, "detail": detail}, status=status.HTTP_202_ACCEPTED
+            )
         with refusals():
             done = routing_services.reapply_rules(by=request.user, override_manual=override)
         return Response(ReappliedSerializer(done).data)
