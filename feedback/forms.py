@@ -204,6 +204,13 @@ class RoutingRuleForm(forms.Form):
                 "keywords": rule.keywords, "source": rule.source, "programme": rule.programme_id,
                 "touchpoint": rule.touchpoint_id, "kind": rule.kind, "language": rule.language, "active": rule.active}
 
+    def rule_fields(self) -> dict:
+        """The valid form as the keyword arguments of feedback.routing_services (save, try): what
+        the rules page and the REST API both pass."""
+        data = dict(self.cleaned_data)
+        data["tags"] = list(data.get("tags") or [])
+        return data
+
 
 class RerouteForm(forms.Form):
     team = IdChoiceField(label=_("Give it to the team"), queryset=Team.objects.none(), empty_label="—")

@@ -312,16 +312,29 @@ def overdue_q(now=None) -> Q:
 # --- Routing rules -------------------------------------------------------------------------------
 
 
-def routing_rules() -> list:
-    """Every routing rule in precedence order with its team, source and tags: two queries."""
-    from feedback.models import RoutingRule
+def _routing_rules(rules):
     from feedback.routing import keyword_list
 
-    rules = list(RoutingRule.objects.select_related("team", "programme", "touchpoint")
+    rules = list(rules.select_related("team", "programme", "touchpoint")
                  .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("slug"))).order_by("position", "pk"))
     for rule in rules:
         rule.keyword_text = ", ".join(keyword_list(rule.keywords))
     return rules
+
+
+def routing_rules() -> list:
+    """Every routing rule in precedence order with its team, source and tags: two queries."""
+    from feedback.models import RoutingRule
+
+    return _routing_rules(RoutingRule.objects.all())
+
+
+def routing_rule(pk):
+    """One routing rule as routing_rules() gives it, or None: two queries."""
+    from feedback.models import RoutingRule
+
+    found = _routing_rules(RoutingRule.objects.filter(pk=pk))
+    return found[0] if found else None
 
 # --- Detractors' follow-up ------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 
 from django.urls import path
 
-from feedback import api, api_inbox, public, views
+from feedback import api, api_inbox, api_routing, public, views
 from feedback.views import dashboard, inbox, routing
 
 urlpatterns = [
@@ -72,4 +72,9 @@ urlpatterns = [
     path("api/v1/feedback/<id:pk>/reroute/", api_inbox.ItemReroute.as_view(), name="api_feedback_item_reroute"),
     path("api/v1/feedback/<id:pk>/notes/", api_inbox.ItemNotes.as_view(), name="api_feedback_item_notes"),
     path("api/v1/feedback/<id:pk>/watchers/", api_inbox.ItemWatchers.as_view(), name="api_feedback_item_watchers"),
+    path("api/v1/routing-rules/", api_routing.RoutingRules.as_view(), name="api_routing_rules"),
+    path("api/v1/routing-rules/try/", api_routing.RoutingRuleTry.as_view(), name="api_routing_rule_try"),
+    path("api/v1/routing-rules/reapply/", api_routing.RoutingReapply.as_view(), name="api_routing_reapply"),
+    path("api/v1/routing-rules/<id:pk>/", api_routing.RoutingRuleDetail.as_view(), name="api_routing_rule"),
+    path("api/v1/routing-rules/<id:pk>/move/", api_routing.RoutingRuleMove.as_view(), name="api_routing_rule_move"),
 ]

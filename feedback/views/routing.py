@@ -58,12 +58,6 @@ def routing_rules(request):
     })
 
 
-def _fields(form) -> dict:
-    data = dict(form.cleaned_data)
-    data["tags"] = list(data.get("tags") or [])
-    return data
-
-
 def _show_error(form, error: ValidationError) -> None:
     field = getattr(error, "code", None)
     form.add_error(field if field in RULE_FIELDS else None, error)
@@ -78,9 +72,9 @@ def _rule_form(request, rule=None):
         if form.is_valid():
             try:
                 if "try" in request.POST:
-                    tried = routing_services.try_rule(by=request.user, rule=None, **_fields(form))
+                    tried = routing_services.try_rule(by=request.user, rule=None, **form.rule_fields())
                 else:
-                    saved = routing_services.save_routing_rule(by=request.user, rule=rule, **_fields(form))
+                    saved = routing_services.save_routing_rule(by=request.user, rule=rule, **form.rule_fields())
                     messages.success(request, _("Routing rule “%(name)s” saved.") % {"name": saved.name})
                     return redirect(f"{reverse('feedback_routing')}#rule-{saved.pk}")
             except ValidationError as error:
