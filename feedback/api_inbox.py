@@ -10,7 +10,7 @@ only here, for the owning and watching teams.
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -356,7 +356,10 @@ class ItemAssign(_ItemAction):
 
 @extend_schema(tags=["feedback: inbox"])
 class ItemReroute(_ItemAction):
-    @extend_schema(request=RerouteInput, responses={200: InboxItemSerializer, **errors(*WRITE_ERRORS, 409)},
+    @extend_schema(request=RerouteInput,
+                   responses={200: InboxItemSerializer,
+                              204: OpenApiResponse(description="Done, and the item left the caller's teams."),
+                              **errors(*WRITE_ERRORS, 409)},
                    examples=[OpenApiExample("Re-route", value={"team": 3, "note": "Coverage, not billing"},
                                             request_only=True)])
     def post(self, request, pk):
