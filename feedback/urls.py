@@ -3,7 +3,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 
 from django.urls import path
 
-from feedback import api, public, views
+from feedback import api, api_dashboard, public, views
 from feedback.views import dashboard, inbox, routing
 
 urlpatterns = [
@@ -64,4 +64,5 @@ urlpatterns = [
     path("api/v1/feedback/<id:pk>/status/", api.ItemStatusView.as_view(), name="api_feedback_item_status"),
     path("api/v1/feedback/<id:pk>/tags/", api.ItemTags.as_view(), name="api_feedback_item_tags"),
     path("api/v1/tags/", api.TagList.as_view(), name="api_tags"),
+    path("api/v1/dashboard/", api_dashboard.Dashboard.as_view(), name="api_dashboard"),
 ]
