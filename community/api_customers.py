@@ -5,8 +5,8 @@ An entry says what the panel shows and no more: another team's feedback keeps it
 team, never its text, answer or link (the sources already blank them; nothing here adds any).
 Entries are read from the sources' `detail` by name, so community still imports no app."""
 
+from django.template.defaultfilters import truncatewords_html
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -232,7 +232,7 @@ def entry_data(entry) -> dict:
     if entry.kind == "feedback" and hidden:
         title = _hidden_title(detail.get("team"))
     if entry.kind == "comment":
-        html = Truncator(detail.get("html") or "").words(COMMENT_WORDS, html=True)
+        html = truncatewords_html(detail.get("html") or "", COMMENT_WORDS)
     if entry.kind == "touchpoint":
         text = detail.get("comment") or "" if not hidden else ""
     if entry.kind in ("idea", "vote") and detail.get("status") is not None:
