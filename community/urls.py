@@ -11,7 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from community import api, customer_views, token_views, views
+from community import api, api_customers, customer_views, token_views, views
 from ideas import views as ideas_views
 
 # Both admin logins go through allauth's rate-limited (and MFA-aware) login.
@@ -48,6 +48,9 @@ urlpatterns = [
     path("staff/customers/<id:pk>/", customer_views.customer_panel, name="customer_panel"),
     path("api/v1/notifications/", api.notification_list, name="api_notifications"),
     path("api/v1/notifications/read/", api.notification_read, name="api_notifications_read"),
+    path("api/v1/customers/", api_customers.CustomerSearch.as_view(), name="api_customers"),
+    path("api/v1/customers/<id:pk>/", api_customers.CustomerDetail.as_view(), name="api_customer"),
+    path("api/v1/customers/<id:pk>/timeline/", api_customers.CustomerTimeline.as_view(), name="api_customer_timeline"),
     path("", include("community.webhooks.urls")),
     path("", include("ideas.urls")),
     path("", include("ideas.polls.urls")),

@@ -129,7 +129,7 @@ class DecisionSerializer(serializers.Serializer):
         return routing.explain(decision)
 
 
-class AnswerSerializer(serializers.Serializer):
+class ItemAnswerSerializer(serializers.Serializer):
     status = serializers.CharField(source="to_status")
     answer = serializers.CharField(source="response_html", help_text="What the customer reads (clean HTML).")
     by = serializers.CharField(source="responder")
@@ -145,7 +145,7 @@ class InboxItemSerializer(InboxRowSerializer):
     watchers = TeamRefSerializer(source="api_watchers", many=True)
     notes = NoteSerializer(source="api_notes", many=True, help_text="Internal notes: staff only, never shown to customers.")
     routing = DecisionSerializer(source="api_routing", many=True, help_text="Every routing decision, oldest first.")
-    answers = AnswerSerializer(source="api_answers", many=True,
+    answers = ItemAnswerSerializer(source="api_answers", many=True,
                                help_text="The status changes with the answers the customer read.")
     customer = serializers.IntegerField(source="author_id", allow_null=True,
                                         help_text="The author's id for the customer panel (/api/v1/customers/…).")

@@ -9,7 +9,8 @@ the team's working hours), so "on target" counts answers given by response_due_a
 team's real promise. Medians and p90 are PostgreSQL's percentile_cont; on SQLite (development)
 the durations of the period are fetched in one bounded query and interpolated the same way.
 
-`team_ids` is the set of teams shown, or None for every team (site admins)."""
+`team_ids` is the set of teams shown, or None for every team (site admins); `scope` picks them
+from what the page or the API was asked for."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,8 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.inputs import parse_id
+from community.models import Team
 from feedback.models import CLOSED, FeedbackItem, Tag, Touchpoint, TouchpointAnswer
 from feedback.queries import DETRACTOR_MAX, nps
 
@@ -49,6 +52,28 @@ def _items(team_ids):
     if triage_team_id() in team_ids:
         owned |= Q(team__isnull=True)
     return items.filter(owned)
+
+
+class NoSuchTeam(LookupError):
+    """The team asked for does not exist or is not among those the viewer may see (the page and
+    the API answer both with their 404)."""
+
+
+def scope(raw_team, allowed) -> tuple[list, Team | None, frozenset | None]:
+    """(the teams offered, the chosen team or None for all of them, the team ids the figures
+    cover) for the `team` asked for: an id, or "" / "all". `allowed` is the team ids the viewer
+    may see (rules.dashboard_team_ids: None for every team). A viewer with one team has it chosen."""
+    teams = list(Team.objects.all() if allowed is None else Team.objects.filter(pk__in=allowed))
+    raw = str(raw_team or "")
+    if raw in ("", "all"):
+        chosen = teams[0] if len(teams) == 1 and allowed is not None else None
+    else:
+        chosen = next((t for t in teams if t.pk == parse_id(raw)), None)
+        if chosen is None:
+            raise NoSuchTeam(raw[:40])
+    if chosen is not None:
+        return teams, chosen, frozenset([chosen.pk])
+    return teams, None, allowed
 
 
 # --- Open items by age -----------------------------------------------------------------------------

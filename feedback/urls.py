@@ -3,7 +3,7 @@ touchpoint endpoint). Programmes themselves are Wagtail pages."""
 
 from django.urls import path
 
-from feedback import api, api_inbox, api_routing, public, views
+from feedback import api, api_dashboard, api_inbox, api_routing, public, views
 from feedback.views import dashboard, inbox, routing
 
 urlpatterns = [
@@ -77,4 +77,5 @@ urlpatterns = [
     path("api/v1/routing-rules/reapply/", api_routing.RoutingReapply.as_view(), name="api_routing_reapply"),
     path("api/v1/routing-rules/<id:pk>/", api_routing.RoutingRuleDetail.as_view(), name="api_routing_rule"),
     path("api/v1/routing-rules/<id:pk>/move/", api_routing.RoutingRuleMove.as_view(), name="api_routing_rule_move"),
+    path("api/v1/dashboard/", api_dashboard.Dashboard.as_view(), name="api_dashboard"),
 ]

@@ -7,28 +7,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from community.charts import bar_chart, line_chart
-from community.inputs import parse_id
-from community.models import Team
 from feedback import dashboard as figures
 from feedback import rules
 from feedback.views._common import forbidden, login_url
 from ideas.queries import answers_by_board
-
-
-def _scope(request, allowed):
-    """The chosen team (None for all the viewer may see) and the team ids the figures cover.
-    A team the viewer may not see is a 404, like one that does not exist."""
-    teams = list(Team.objects.all() if allowed is None else Team.objects.filter(pk__in=allowed))
-    raw = request.GET.get("team", "")
-    if raw in ("", "all"):
-        chosen = teams[0] if len(teams) == 1 and allowed is not None else None
-    else:
-        chosen = next((t for t in teams if t.pk == parse_id(raw)), None)
-        if chosen is None:
-            raise Http404(_("There is no such team."))
-    if chosen is not None:
-        return teams, chosen, frozenset([chosen.pk])
-    return teams, None, allowed
 
 
 def dashboard(request):
@@ -37,7 +19,10 @@ def dashboard(request):
     reason = rules.why_not_view_dashboard(request.user)
     if reason:
         return forbidden(request, reason)
-    teams, chosen, team_ids = _scope(request, rules.dashboard_team_ids(request.user))
+    try:
+        teams, chosen, team_ids = figures.scope(request.GET.get("team", ""), rules.dashboard_team_ids(request.user))
+    except figures.NoSuchTeam:
+        raise Http404(_("There is no such team.")) from None
     return render(request, "feedback/dashboard.html", {
         "teams": teams, "chosen": chosen, "all_teams": chosen is None,
         **charts(team_ids),

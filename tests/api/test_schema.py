@@ -27,6 +27,7 @@ PATHS = [
     "/api/v1/betas/{id}/applications/", "/api/v1/beta-applications/{id}/decision/", "/api/v1/betas/{id}/threads/",
     "/api/v1/beta-threads/{id}/", "/api/v1/beta-threads/{id}/posts/", "/api/v1/feedback/mine/",
     "/api/v1/feedback/{id}/", "/api/v1/feedback/{id}/status/", "/api/v1/feedback/{id}/tags/", "/api/v1/tags/",
+    "/api/v1/customers/", "/api/v1/customers/{id}/", "/api/v1/customers/{id}/timeline/", "/api/v1/dashboard/",
     "/touchpoint/v1/{key}/",
 ]
 
