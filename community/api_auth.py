@@ -90,18 +90,34 @@ def _mark_used(member, grant: TokenGrant) -> TokenGrant:
     return grant
 
 
-def without_staff_powers(member):
-    """A copy of the member that no staff rule accepts. Saving it never writes the flags back."""
+def _copy_without(member, **flags):
+    """A copy of the member with these flags changed; saving it never writes them back."""
     limited = copy.copy(member)
-    limited.is_staff = limited.is_superuser = False
+    limited.__dict__.update(flags)
 
     def save(*args, update_fields=None, **kwargs):
-        fields = update_fields or [
-            f.name for f in Member._meta.concrete_fields if not f.primary_key and f.name not in {"is_staff", "is_superuser"}
-        ]
-        Member.save(limited, *args, update_fields=[f for f in fields if f not in {"is_staff", "is_superuser"}], **kwargs)
+        fields = update_fields or [f.name for f in Member._meta.concrete_fields if not f.primary_key]
+        Member.save(limited, *args, update_fields=[f for f in fields if f not in flags], **kwargs)
 
     limited.save = save
+    return limited
+
+
+def without_staff_powers(member):
+    """A copy of the member that no staff rule accepts."""
+    return _copy_without(member, is_staff=False, is_superuser=False)
+
+
+def within_teams(member, team_ids: frozenset):
+    """A copy of a staff member acting only for these teams (a site admin acts for every team,
+    so for all of them; anyone else for those they are on), and no longer a site admin: every
+    team rule (community.teams.team_ids, staff_role, the inboxes, the customer panel) then sees
+    what a token limited to those teams may reach, with no rule of its own."""
+    from community import teams
+
+    mine = frozenset(team_ids) if teams.is_site_admin(member) else teams.team_ids(member) & team_ids
+    limited = _copy_without(member, is_superuser=False)
+    limited.__dict__["_team_ids"] = mine
     return limited
 
 
@@ -139,6 +155,8 @@ class TokenAuthentication(BaseAuthentication):
             not grant.has(Scope.STAFF) or rules.needs_mfa_setup(member)
         ):
             member = without_staff_powers(member)
+        elif member.is_staff and grant.team_ids is not None:
+            member = within_teams(member, grant.team_ids)
         # A view that replaced the default permission classes (e.g. with [IsAuthenticated])
         # still gets its scopes checked, here.
         view = (getattr(request, "parser_context", None) or {}).get("view")

@@ -134,8 +134,10 @@ def test_customers_and_tokens_without_the_staff_scope_are_refused(world_and_item
     assert _call(session(world.customer), method, name, item, data).status_code == 403
     lacking = _call(token_client(world.ingrid, scopes=("read", "write")), method, name, item, data)
     assert lacking.status_code == 403 and "staff" in lacking.json()["detail"]
+    # A token limited to Network acts only within Network, even a site admin's: Billing's item
+    # is out of its reach, like one that does not exist.
     limited = _call(token_client(world.admin, teams=[world.network]), method, name, item, data)
-    assert limited.status_code == 403 and limited.json()["detail"] == "This token may not act for the Billing team."
+    assert limited.status_code == 404 and limited.json()["detail"] == "There is no such feedback."
     assert _call(Client(), method, name, item, data).status_code in (401, 403, 404)
 
 
@@ -156,7 +158,26 @@ def test_inboxes_refuse_like_the_pages(world_and_item):
     assert len(session(world.admin).get(reverse("api_inboxes")).json()) == 3
     limited = token_client(world.admin, teams=[world.network])
     assert [box["name"] for box in limited.get(reverse("api_inboxes")).json()] == ["Network"]
-    assert limited.get(billing).status_code == 403
+    assert limited.get(billing).status_code == 404  # out of the token's reach: like no such inbox
+
+
+def test_a_token_limited_to_one_team_reaches_only_that_teams_work(world_and_item):
+    world, item = world_and_item
+    world.nils.teams.add(world.billing)  # Nils works for Network and Billing
+    billing_only, network_only = token_client(world.nils, teams=[world.billing]), token_client(
+        world.nils, teams=[world.network])
+    assert billing_only.get(reverse("api_inbox_item", args=[item.pk])).status_code == 200
+    assert network_only.get(reverse("api_inbox_item", args=[item.pk])).status_code == 404
+    assert [box["name"] for box in network_only.get(reverse("api_inboxes")).json()] == ["Network"]
+    # The customer panel shows Billing's feedback without its text through the Network token.
+    timeline = network_only.get(reverse("api_customer_timeline", args=[world.customer.pk])).json()
+    assert "Fakturaen" not in str(timeline) and "Fakturaen" in str(
+        billing_only.get(reverse("api_customer_timeline", args=[world.customer.pk])).json())
+    # Billing's webhooks too.
+    assert billing_only.get(reverse("api_team_webhooks", args=[world.billing.pk])).status_code == 200
+    assert network_only.get(reverse("api_team_webhooks", args=[world.billing.pk])).status_code == 403
+    # The member themselves, with a session, still works for both.
+    assert session(world.nils).get(reverse("api_inbox_item", args=[item.pk])).status_code == 200
 
 
 def test_a_watcher_is_refused_what_only_the_owners_do_with_the_pages_words(world_and_item):
