@@ -33,9 +33,10 @@ def _forbidden(request, message: str, idea=None):
     return render(request, "community/forbidden.html", {"message": message, **back}, status=403)
 
 
-def _visible_idea(request, pk):
-    """The idea if this viewer may see it; hidden ideas are a 404, so their ids leak nothing."""
-    idea = queries.get_idea(pk)
+def _visible_idea(request, pk, fetch=queries.get_idea):
+    """The idea if this viewer may see it; hidden ideas are a 404, so their ids leak nothing.
+    `fetch` reads it (a vote reads less: queries.get_idea_to_vote)."""
+    idea = fetch(pk)
     if idea is None or not rules.can_view_idea(request.user, idea):
         raise Http404(_("There is no such idea."))
     return idea

@@ -167,7 +167,7 @@ def comments_fragment(request, pk):
 def vote(request, pk):
     """Vote or take the vote back. `action` (vote/unvote) makes a double submit harmless; without
     it the vote toggles. Answers JSON for the page script."""
-    idea = _visible_idea(request, pk)
+    idea = _visible_idea(request, pk, fetch=queries.get_idea_to_vote)
     as_json = _wants_json(request)
     if not request.user.is_authenticated:
         request.session["pending_vote"] = idea.pk
