@@ -31,7 +31,7 @@ from community.models import Member, Team
 from community.rules import is_staff
 from feedback import queries, routing, rules, services
 from feedback.api import FeedbackTagSerializer, staff_item
-from feedback.models import RoutingDecision, Source, Status
+from feedback.models import RoutingDecision, Source, Status, Tag
 
 API_PAGE_SIZE = 50
 # The inbox's sorts on stored values go by keyset; "due" (computed as the clock runs) by position.
@@ -173,6 +173,34 @@ class WatchersInput(StrictInput):
                                   help_text="The watching teams' ids: the whole set (others stop watching).")
 
 
+class PickedItem(StrictInput):
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The item's version you saw.")
+
+
+class BulkInput(StrictInput):
+    action = serializers.ChoiceField(choices=services.BULK_ACTIONS)
+    items = serializers.ListField(child=PickedItem(), min_length=1, max_length=200)
+    assignee = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+                                        help_text="For `assign`: a member of the team; null: nobody.")
+    tag = serializers.SlugField(required=False, max_length=40, help_text="For `tag`: the tag to add (by slug).")
+
+
+class RefusedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField(help_text="The rule's words.")
+
+
+class BulkResultSerializer(serializers.Serializer):
+    updated = serializers.ListField(child=serializers.IntegerField())
+    changed = serializers.ListField(child=serializers.IntegerField(),
+                                    help_text="Changed by someone else since the version you sent: left as they are.")
+    refused = RefusedSerializer(many=True)
+    missing = serializers.ListField(child=serializers.IntegerField(),
+                                    help_text="Not in this inbox (or not yours to see): left alone.")
+    summary = serializers.CharField(help_text="As the inbox page says it, e.g. “2 updated, 1 changed meanwhile”.")
+
+
 class InboxQuery(StrictInput):
     """The inbox page's filters and sorts, with the same names and values."""
 
@@ -306,6 +334,43 @@ class InboxItems(generics.GenericAPIView):
             "team": TeamRefSerializer(team).data, "counts": queries.inbox_counts(team, now=now),
             "results": InboxRowSerializer(rows, many=True).data, "next": after,
         })
+
+
+@extend_schema(tags=["feedback: inbox"])
+class InboxBulk(generics.GenericAPIView):
+    serializer_class = BulkInput
+    required_scopes = ["staff"]
+
+    @extend_schema(
+        request=BulkInput, responses={200: BulkResultSerializer, **errors(*WRITE_ERRORS)},
+        examples=[OpenApiExample("Acknowledge two", request_only=True, value={
+            "action": "acknowledge", "items": [{"id": 12, "version": 3}, {"id": 14, "version": 1}]})],
+    )
+    def post(self, request, pk):
+        """The inbox's bulk actions (assign, acknowledge, add a tag) on the picked items: each item
+        goes through its own service and rule, so one refusal or conflict never undoes the others."""
+        team = _inbox_team(request, pk)
+        data = BulkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        assignee = tag = None
+        if values["action"] == "assign" and values.get("assignee") is not None:
+            assignee = _member(values["assignee"])
+            if assignee is None:
+                raise ValidationError({"assignee": [_("Assign it to someone on the team that owns it.")]})
+        if values["action"] == "tag":
+            tag = Tag.objects.filter(slug=values.get("tag") or "").first()
+            if tag is None:
+                raise ValidationError({"tag": [_("Choose the tag to add.")]})
+        picked = {row["id"]: row["version"] for row in values["items"]}
+        pairs = queries.picked_items(request.user, team, picked)
+        result = services.bulk_action(values["action"], pairs=pairs, by=request.user, assignee=assignee, tag=tag)
+        found = {item.pk for item, _version in pairs}
+        return Response(BulkResultSerializer({
+            "updated": [item.pk for item in result.updated], "changed": [item.pk for item in result.changed],
+            "refused": [{"id": item.pk, "reason": reason} for item, reason in result.refused],
+            "missing": [pk for pk in picked if pk not in found], "summary": result.summary(),
+        }).data)
 
 
 @extend_schema(tags=["feedback: inbox"])

@@ -523,6 +523,13 @@ def inbox(viewer, team, filters: InboxFilters, *, page=1, now=None) -> Inbox:
     return Inbox(team, rows, page, len(ids) > INBOX_PAGE_SIZE, filters, inbox_counts(team, now=now), now)
 
 
+def picked_items(viewer, team, picked: dict) -> list[tuple]:
+    """(item, the version the person saw) for the picked ids {id: version} that are in the team's
+    inbox and the viewer may see: anything else is left out, as if it had not been picked."""
+    items = (FeedbackItem.objects.visible_to(viewer) & team_items(team)).filter(pk__in=list(picked))
+    return [(item, picked[item.pk]) for item in items.select_related("programme").order_by("pk")]
+
+
 def inbox_stamp(team) -> str:
     """The inbox's newest change, for a page to know whether it missed events."""
     newest = team_items(team).order_by("-updated_at").values_list("updated_at", flat=True).first()

@@ -546,6 +546,18 @@ def bulk_tag(*, pairs, tag, by) -> BulkResult:
     return _bulk(pairs, add)
 
 
+BULK_ACTIONS = ("assign", "acknowledge", "tag")
+
+
+def bulk_action(action: str, *, pairs, by, assignee=None, tag=None) -> BulkResult:
+    """The inbox's bulk actions by name, for the page and the API alike."""
+    if action == "assign":
+        return bulk_assign(pairs=pairs, assignee=assignee, by=by)
+    if action == "acknowledge":
+        return bulk_acknowledge(pairs=pairs, by=by)
+    return bulk_tag(pairs=pairs, tag=tag, by=by)
+
+
 # --- Routing -------------------------------------------------------------------------------------
 
 

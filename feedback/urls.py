@@ -66,6 +66,7 @@ urlpatterns = [
     path("api/v1/tags/", api.TagList.as_view(), name="api_tags"),
     path("api/v1/inboxes/", api_inbox.InboxList.as_view(), name="api_inboxes"),
     path("api/v1/inboxes/<id:pk>/", api_inbox.InboxItems.as_view(), name="api_inbox"),
+    path("api/v1/inboxes/<id:pk>/bulk/", api_inbox.InboxBulk.as_view(), name="api_inbox_bulk"),
     path("api/v1/inbox-items/<id:pk>/", api_inbox.InboxItem.as_view(), name="api_inbox_item"),
     path("api/v1/feedback/<id:pk>/read/", api_inbox.ItemRead.as_view(), name="api_feedback_item_read"),
     path("api/v1/feedback/<id:pk>/assign/", api_inbox.ItemAssign.as_view(), name="api_feedback_item_assign"),

@@ -97,15 +97,9 @@ def team_inbox(request, ref):
 
 
 def _bulk(request, team, form):
-    picked = form.picked
-    items = (FeedbackItem.objects.visible_to(request.user) & queries.team_items(team)).filter(pk__in=list(picked))
-    pairs = [(item, picked[item.pk]) for item in items.select_related("programme").order_by("pk")]
     data = form.cleaned_data
-    if data["action"] == "assign":
-        return services.bulk_assign(pairs=pairs, assignee=data["assignee"], by=request.user)
-    if data["action"] == "acknowledge":
-        return services.bulk_acknowledge(pairs=pairs, by=request.user)
-    return services.bulk_tag(pairs=pairs, tag=data["tag"], by=request.user)
+    return services.bulk_action(data["action"], pairs=queries.picked_items(request.user, team, form.picked),
+                                by=request.user, assignee=data["assignee"], tag=data["tag"])
 
 
 @staff_only

@@ -316,3 +316,51 @@ def test_the_inbox_costs_the_same_queries_however_many_items(world_and_item, dja
     services.assign_item(item=FeedbackItem.objects.filter(team=world.billing).first(), assignee=world.bo, by=world.ingrid)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, {"sort": "due"})
+
+
+def test_bulk_actions_go_item_by_item_and_report_each(world_and_item):
+    world, item = world_and_item
+    _many(world, 2)
+    second, third = FeedbackItem.objects.filter(team=world.billing).exclude(pk=item.pk).order_by("pk")
+    services.assign_item(item=third, assignee=world.bo, by=world.bo)  # moved on since it was seen
+    network_item = invoice_feedback(world)
+    services.reroute_item(item=network_item, team=world.network, by=world.admin)
+    url = reverse("api_inbox_bulk", args=[world.billing.pk])
+    picked = [{"id": item.pk, "version": item.version}, {"id": second.pk, "version": second.version},
+              {"id": third.pk, "version": 1}, {"id": network_item.pk, "version": 9}, {"id": 10**12, "version": 1}]
+    result = post(session(world.ingrid), url, {"action": "acknowledge", "items": picked}).json()
+    assert sorted(result["updated"]) == sorted([item.pk, second.pk])
+    assert result["changed"] == [third.pk]
+    assert sorted(result["missing"]) == sorted([network_item.pk, 10**12])
+    assert result["summary"] == "2 updated, 1 changed meanwhile"
+    assert set(FeedbackItem.objects.filter(pk__in=[item.pk, second.pk]).values_list("status", flat=True)) == {"acknowledged"}
+    assert FeedbackItem.objects.get(pk=network_item.pk).status == "new"
+
+    item.refresh_from_db()
+    tagged = post(session(world.ingrid), url, {"action": "tag", "tag": "app", "items": [{"id": item.pk, "version": 1}]})
+    assert tagged.json()["updated"] == [item.pk] and "app" in item.tags.values_list("slug", flat=True)
+    outsider = post(session(world.ingrid), url, {"action": "assign", "assignee": world.nils.pk,
+                                                 "items": [{"id": item.pk, "version": item.version}]}).json()
+    assert outsider["refused"] == [{"id": item.pk, "reason": "Assign it to someone on the team that owns it."}]
+    # Nils (Network) cannot act on Billing's inbox at all, by session or token.
+    assert post(session(world.nils), url, {"action": "acknowledge", "items": picked}).status_code == 404
+    assert post(token_client(world.nils), url, {"action": "acknowledge", "items": picked}).status_code == 404
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"action": "acknowledge", "items": []}, "items"),
+    ({"action": "acknowledge", "items": [{"id": "²", "version": 1}]}, "items"),
+    ({"action": "acknowledge", "items": [{"id": 1}]}, "items"),
+    ({"action": "acknowledge", "items": [{"id": 1, "version": 1}] * 201}, "items"),
+    ({"action": "delete", "items": [{"id": 1, "version": 1}]}, "action"),
+    ({"action": "tag", "items": [{"id": 1, "version": 1}]}, "tag"),
+    ({"action": "tag", "tag": "no-such-tag", "items": [{"id": 1, "version": 1}]}, "tag"),
+    ({"action": "assign", "assignee": 10**15, "items": [{"id": 1, "version": 1}]}, "assignee"),
+    ({"action": "acknowledge", "items": [{"id": 1, "version": 1}], "also": 1}, "also"),
+])
+def test_bad_bulk_input_is_a_400_and_changes_nothing(world_and_item, data, field):
+    world, item = world_and_item
+    response = post(session(world.ingrid), reverse("api_inbox_bulk", args=[world.billing.pk]), data)
+    assert response.status_code == 400 and field in response.json(), response.content
+    item.refresh_from_db()
+    assert item.status == "new" and item.version == 1
