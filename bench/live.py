@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "community.asgi:application", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
-        cwd=benchenv.ROOT, env=env,
+        cwd=benchenv.ROOT, env=env, start_new_session=True,  # its workers stop with it (stop_server)
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -47,8 +48,19 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             return server
         except OSError:
             time.sleep(0.5)
-    server.terminate()
+    stop_server(server)
     sys.exit("The server did not answer /healthz within a minute.")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """The supervisor and its workers: a worker left behind keeps its port and connections."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 class Socket:
@@ -152,6 +164,8 @@ def main() -> None:
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--no-server", action="store_true", help="use a server already on --port")
     args = parser.parse_args()
+    # Stopped by `timeout` or a Ctrl-C alike: the finally below still stops the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     benchenv.setup(production=True)
 
     from community.models import Member
@@ -174,11 +188,7 @@ def main() -> None:
         asyncio.run(run(args, idea, voters))
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server)
     print(benchenv.describe())
 
 
