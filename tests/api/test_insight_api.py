@@ -13,11 +13,10 @@ from community import rules, timeline
 from community.tokens import create_token
 from feedback import dashboard
 from feedback import rules as feedback_rules
-from feedback.models import CustomerNumber, FeedbackItem, InternalNote, Membership, Status
+from feedback.models import FeedbackItem, InternalNote, Membership, Status
 from ideas import services as idea_services
 from ideas.models import Idea
 from ideas.models import Status as IdeaStatus
-from ideas.polls import services as poll_services
 from ideas.queries import answers_by_board
 from tests.factories import (
     CommentFactory,
@@ -33,34 +32,15 @@ from tests.factories import (
     make_thread,
     triage_team,
 )
-from tests.insight.conftest import answer
-from tests.polls.conftest import by_text, option
+
+# The panel tests' customer and helpers; their after-commit fixture, imported, applies here too.
+from tests.insight.conftest import QUESTIONS, _after_commit_at_once, answer, cast, make_kari  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-QUESTIONS = [("single", "Which plan?", "Cheap\nPremium", {}), ("text", "Why?", "", {"required": False})]
-
-
-@pytest.fixture(autouse=True)
-def _after_commit_at_once(monkeypatch):
-    """Services' after-commit work (events, tasks) runs at once inside the test's transaction."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 @pytest.fixture
 def kari(db):
-    kari = MemberFactory(
-        display_name="Kari Nordmann",
-        email="kari.member@example.com",
-        plan="mobile",
-        region="Oslo",
-        customer_since=timezone.localdate() - timedelta(days=800),
-        preferred_language="nb",
-    )
-    CustomerNumber.objects.create(member=kari, number="100234")
-    return kari
+    return make_kari()
 
 
 @pytest.fixture
@@ -82,15 +62,6 @@ def session(person) -> Client:
 def bearer(person, scopes=("read", "staff"), teams=()) -> Client:
     _token, secret = create_token(by=person, name="insight", scopes=list(scopes), teams=list(teams))
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-
-
-def cast(poll, member, label, why):
-    q = by_text(poll)
-    poll_services.cast_ballot(
-        member=member,
-        poll=poll,
-        answers={q["Which plan?"].pk: [option(q["Which plan?"], label)], q["Why?"].pk: why},
-    )
 
 
 def everything(member, n):

@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from feedback.models import FeedbackItem, TouchpointAnswer
+from feedback.models import CustomerNumber, FeedbackItem, TouchpointAnswer
+from ideas.polls import services as poll_services
+from tests.factories import MemberFactory
+from tests.polls.conftest import by_text, option
+
+# A poll with a named choice and a free text, as customers answer them.
+QUESTIONS = [("single", "Which plan?", "Cheap\nPremium", {}), ("text", "Why?", "", {"required": False})]
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +32,24 @@ def answer(touchpoint, member, score, *, days_ago=0, comment=""):
     FeedbackItem.objects.filter(answer=made).update(author=member, created_at=when)
     made.refresh_from_db()
     return made
+
+
+def cast(poll, member, label, why):
+    """`member` answers a QUESTIONS poll: `label` for the plan, `why` as the reason."""
+    q = by_text(poll)
+    poll_services.cast_ballot(member=member, poll=poll, answers={
+        q["Which plan?"].pk: [option(q["Which plan?"], label)], q["Why?"].pk: why})
+
+
+def make_kari():
+    """The customer the panel is about: attributes, a customer number, Norwegian."""
+    kari = MemberFactory(display_name="Kari Nordmann", email="kari.member@example.com", plan="mobile",
+                         region="Oslo", customer_since=timezone.localdate() - timedelta(days=800),
+                         preferred_language="nb")
+    CustomerNumber.objects.create(member=kari, number="100234")
+    return kari
+
+
+@pytest.fixture
+def kari(db):
+    return make_kari()

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import timeline
-from feedback.models import CustomerNumber, FeedbackItem, InternalNote, Membership
+from feedback.models import FeedbackItem, InternalNote, Membership
 from ideas import services as idea_services
 from ideas.models import Idea, Status
-from ideas.polls import services as poll_services
 from tests.factories import (
     CommentFactory,
     IdeaFactory,
@@ -26,30 +25,14 @@ from tests.factories import (
     make_thread,
     triage_team,
 )
-from tests.insight.conftest import answer
-from tests.polls.conftest import by_text, option
+from tests.insight.conftest import QUESTIONS, answer, cast
 
 pytestmark = pytest.mark.django_db
 
-QUESTIONS = [("single", "Which plan?", "Cheap\nPremium", {}), ("text", "Why?", "", {"required": False})]
 
 
 def panel(client, member, **params):
     return client.get(reverse("customer_panel", args=[member.pk]), params)
-
-
-def cast(poll, member, label, why):
-    q = by_text(poll)
-    poll_services.cast_ballot(member=member, poll=poll, answers={
-        q["Which plan?"].pk: [option(q["Which plan?"], label)], q["Why?"].pk: why})
-
-
-@pytest.fixture
-def kari(db):
-    kari = MemberFactory(display_name="Kari Nordmann", plan="mobile", region="Oslo",
-                         customer_since=timezone.localdate() - timedelta(days=800), preferred_language="nb")
-    CustomerNumber.objects.create(member=kari, number="100234")
-    return kari
 
 
 # --- Permissions --------------------------------------------------------------------------------
