@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 
 from community import cursor as cursors
@@ -43,6 +43,13 @@ def refusals(field: str = "detail", fields=()):
         raise PermissionDenied(str(refusal)) from None
     except DjangoValidationError as error:
         raise ValidationError({names.get(getattr(error, "code", None), field): error.messages}) from None
+
+
+class TeamRefSerializer(serializers.Serializer):
+    """A team as every staff endpoint names it."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
 
 def check_token_team(request, team) -> None:

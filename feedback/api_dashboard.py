@@ -13,10 +13,9 @@ from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.response import Response
 
 from community.api_auth import token_grant
-from community.api_common import check_token_team, errors, refusals
+from community.api_common import TeamRefSerializer, check_token_team, errors, refusals
 from feedback import dashboard as figures
 from feedback import rules
-from feedback.api_inbox import TeamRefSerializer
 from ideas.queries import answers_by_board
 
 

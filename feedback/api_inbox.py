@@ -22,6 +22,7 @@ from community.api_common import (
     READ_ERRORS,
     WRITE_ERRORS,
     StrictInput,
+    TeamRefSerializer,
     check_token_team,
     errors,
     refusals,
@@ -41,11 +42,6 @@ KEYSETS = {"newest": ("-created_at", "-id"), "oldest": ("created_at", "id"), "up
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="public_name")
-
-
-class TeamRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class InboxTeamSerializer(TeamRefSerializer):

@@ -17,7 +17,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from community.api_common import StrictInput, check_token_team, errors, refusals
+from community.api_common import StrictInput, TeamRefSerializer, check_token_team, errors, refusals
 from community.background import enqueue_on_commit
 from community.inputs import MAX_ID
 from community.models import Team
@@ -47,11 +47,6 @@ def _rule(pk) -> RoutingRule:
 # --- Output ----------------------------------------------------------------------------------------
 
 
-class RoutingTeamSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
-
 class RoutingTagSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     slug = serializers.CharField(read_only=True)
@@ -69,7 +64,7 @@ class RoutingTouchpointSerializer(serializers.Serializer):
 
 
 class RoutingRuleSerializer(serializers.ModelSerializer):
-    team = RoutingTeamSerializer(read_only=True, help_text="The team that gets what the rule matches.")
+    team = TeamRefSerializer(read_only=True, help_text="The team that gets what the rule matches.")
     tags = RoutingTagSerializer(
         many=True, read_only=True, help_text="Matches an item with any of these tags."
     )
@@ -294,8 +289,8 @@ class RoutingRuleMove(generics.GenericAPIView):
 class TriedItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="item.pk")
     title = serializers.CharField(source="item.title")
-    team = RoutingTeamSerializer(source="item.team", allow_null=True, help_text="The item's team now.")
-    would_go_to = RoutingTeamSerializer(help_text="The team this rule would give it to.")
+    team = TeamRefSerializer(source="item.team", allow_null=True, help_text="The item's team now.")
+    would_go_to = TeamRefSerializer(help_text="The team this rule would give it to.")
     matched = serializers.DictField(
         child=serializers.CharField(), help_text="What the rule matched, by criterion."
     )
