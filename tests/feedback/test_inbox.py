@@ -211,6 +211,20 @@ def test_both_item_pages_take_notes_by_the_same_rule(client, world, item):
         "Seen via feedback_inbox_item_note", "Seen via feedback_item_note"]
 
 
+def test_a_note_is_markdown_cleaned_before_the_pages_show_it_unescaped(client, world, item):
+    """_internal_notes.html prints note.body_html with |safe: only what bleach kept may reach it."""
+    client.force_login(world.ingrid)
+    body = "**Refund** <script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))"
+    client.post(reverse("feedback_inbox_item_note", args=[item.pk]), {"note-body": body})
+    html = InternalNote.objects.get(item=item).body_html
+    assert "<strong>Refund</strong>" in html
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    for page in (reverse("feedback_inbox_item", args=[item.pk]), reverse("feedback_item", args=[item.pk])):
+        shown = client.get(page).content.decode()
+        assert html in shown  # as cleaned: the tags the member typed show as text
+        assert "<script>alert(1)" not in shown and "<img src=x" not in shown
+
+
 def test_resolving_needs_a_reply_and_keeps_the_text(client, world, item):
     client.force_login(world.ingrid)
     response = client.post(item_url(item, "status"), {"status": "resolved", "response": "  ", "version": item.version})
