@@ -12,7 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from community.routing import websocket_urlpatterns  # noqa: E402
-from community.startup import check_database  # noqa: E402
+from community.startup import check_database, tune_garbage_collector  # noqa: E402
 
 check_database()
 
@@ -23,3 +23,5 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+tune_garbage_collector()  # last: what start-up loaded stays out of every collection

@@ -1,5 +1,7 @@
-"""Start-up checks that stop the process with one clear line instead of a traceback."""
+"""Start-up: checks that stop the process with one clear line instead of a traceback, and the
+tuning a long-running server process needs."""
 
+import gc
 import sys
 
 
@@ -58,3 +60,19 @@ def run_management(argv):
     except OperationalError as exc:
         print(f"Cocreate cannot start: {unreachable_database(exc)}", file=sys.stderr)
         sys.exit(1)
+
+
+# Measured with bench/live.py (1,000 sockets on 2 workers): with Python's default thresholds a
+# worker ran a full collection after nearly every broadcast, 100-300 ms that found nothing, and
+# every socket of that worker waited (p95 from the write 284-392 ms). A broadcast's objects live
+# only until its frames are written; a first generation this large lets them die before any
+# collection promotes them, and freezing what start-up loaded keeps it out of every collection
+# (p95 103 ms, no collection over 5 ms). Cyclic garbage still goes, in bigger batches.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
+def tune_garbage_collector() -> None:
+    """For a server process, once the application is loaded (the ASGI app calls this)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)

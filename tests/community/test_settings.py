@@ -37,8 +37,10 @@ IMPORT_IN_EVENT_LOOP = """
 import asyncio
 
 async def main():
+    import gc
     from community.asgi import application
     print("loaded", type(application).__name__)
+    print("collector", gc.get_threshold(), gc.get_freeze_count() > 10_000)
 
 asyncio.run(main())
 """
@@ -80,6 +82,9 @@ def test_the_asgi_app_loads_inside_a_running_event_loop(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "loaded ProtocolTypeRouter" in result.stdout
+    # A worker's start-up objects are frozen and its first generation is large (bench/live.py:
+    # full collections after every broadcast stalled a thousand sockets).
+    assert "collector (50000, 20, 20) True" in result.stdout
 
 
 def test_an_unreachable_database_stops_the_asgi_app_with_one_line():
