@@ -53,6 +53,10 @@ def setup(*, reset: bool = False, production: bool = False) -> None:
     call_command("migrate", verbosity=0)
     if production and not (ROOT / "staticfiles" / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)  # the manifest pages link
+    if production:  # as community/asgi.py tunes each server worker
+        from community.startup import tune_garbage_collector
+
+        tune_garbage_collector()
 
 
 def _prepare_database(*, reset: bool) -> None:

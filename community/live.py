@@ -6,6 +6,7 @@ get a fresh snapshot whenever they (re)subscribe.
 """
 
 import asyncio
+import atexit
 import json
 import logging
 import os
@@ -15,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -44,58 +45,113 @@ def publish(group: str, message: dict) -> None:
 
 
 def publish_many(messages: list[tuple[str, dict]]) -> None:
-    """Send many (group, event) pairs in one trip to the event loop: notifying a thousand
-    followers must not cost a thousand thread hops."""
+    """Send many (group, event) pairs at once: notifying a thousand followers must not cost a
+    thousand trips. With Redis the write does not wait for them (see Publisher)."""
     layer = get_channel_layer()
     if layer is None or not messages:
         return
-
     if layer_outage.skipping():  # it just failed: do not make this write wait on it too
         return
+    if hasattr(layer, "connection"):  # channels_redis
+        _publisher().submit(layer, messages)
+    else:  # the in-memory layer belongs to the loop its consumers run on: the server's
+        try:
+            async_to_sync(_send_in_time)(layer, messages)
+        except Exception as exc:  # the write already committed; the next snapshot will carry the state
+            layer_outage.failed(exc, f"Live events are dropped ({len(messages)} in this write).")
+        else:
+            layer_outage.succeeded()
 
+
+async def _send_in_time(layer, messages) -> None:
     async def send_all():
         for group, message in messages:
             # Encoded once here, not once per socket: every consumer sends this text as it is.
             await layer.group_send(group, {"type": "live.event", "message": message, "text": json.dumps(message)})
 
-    async def send_all_in_time():
-        await asyncio.wait_for(send_all(), PUBLISH_TIMEOUT)
-
-    try:
-        if _has_server_loop() or not hasattr(layer, "connection"):
-            async_to_sync(send_all_in_time)()
-        else:
-            asyncio.run_coroutine_threadsafe(send_all_in_time(), _publisher_loop()).result(PUBLISH_TIMEOUT + 1)
-    except Exception as exc:  # the write already committed; the next snapshot will carry the state
-        layer_outage.failed(exc, f"Live events are dropped ({len(messages)} in this write).")
-    else:
-        layer_outage.succeeded()
+    await asyncio.wait_for(send_all(), PUBLISH_TIMEOUT)
 
 
-def _has_server_loop() -> bool:
-    """Called from a sync view under the ASGI server: async_to_sync runs on the server's loop,
-    whose channel layer connections stay open."""
-    return getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None
+class Publisher:
+    """This process's sender of live events: an event loop in a thread of its own, taking the
+    writes' events in order from a queue and keeping its Redis connections.
+
+    A write hands its events over and goes on. Waiting cost a vote 4-5 ms, and under the ASGI
+    server every sync view of a worker runs in one thread, so it held the worker's other
+    requests up as well. Browsers apply only newer versions, so an event that comes late is
+    harmless; one that cannot be sent within PUBLISH_TIMEOUT is dropped, logged, and the next
+    event or snapshot repairs the page. At most MAX_QUEUED writes wait; more are dropped alike.
+    """
+
+    MAX_QUEUED = 10_000
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.queue = None  # made on the loop, which owns it
+        self.lock = threading.Lock()
+        self.pending = 0  # submitted, not yet sent or dropped
+        self.idle = threading.Event()
+        self.idle.set()
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), name="live-publisher", daemon=True).start()
+        ready.wait()
+
+    def submit(self, layer, messages) -> None:
+        with self.lock:
+            if self.pending >= self.MAX_QUEUED:
+                full = True
+            else:
+                full, self.pending = False, self.pending + 1
+                self.idle.clear()
+        if full:
+            layer_outage.failed(OverflowError("too many live events queued"), "Live events are dropped.")
+            return
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, (layer, messages))
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until what was submitted is sent or dropped (tests; a command before it exits)."""
+        return self.idle.wait(PUBLISH_TIMEOUT if timeout is None else timeout)
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.queue = asyncio.Queue()
+        self.loop.call_soon(ready.set)
+        self.loop.run_until_complete(self._drain())
+
+    async def _drain(self) -> None:
+        while True:
+            layer, messages = await self.queue.get()
+            if not layer_outage.skipping():  # while it is down, what waited is dropped at once
+                try:
+                    await _send_in_time(layer, messages)
+                except Exception as exc:
+                    layer_outage.failed(exc, f"Live events are dropped ({len(messages)} in a write).")
+                else:
+                    layer_outage.succeeded()
+            with self.lock:
+                self.pending -= 1
+                if not self.pending:
+                    self.idle.set()
 
 
 _publisher_state: dict = {}
-
-
-def _publisher_loop():
-    """Elsewhere (a WSGI worker, a task worker, a command), an event loop of this process's own
-    in a thread: async_to_sync would make a new loop, and so a new Redis connection, per write.
-    The in-memory layer is tied to the loop its consumers run on, so it never comes here."""
-    with _publisher_lock:
-        loop = _publisher_state.get(os.getpid())
-        if loop is None:
-            loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="live-publisher", daemon=True).start()
-            _publisher_state.clear()  # a loop of the parent process, before a fork
-            _publisher_state[os.getpid()] = loop
-        return loop
-
-
 _publisher_lock = threading.Lock()
+
+
+def _publisher() -> Publisher:
+    with _publisher_lock:
+        publisher = _publisher_state.get(os.getpid())
+        if publisher is None:
+            _publisher_state.clear()  # the parent's, before a fork: its thread is not here
+            publisher = _publisher_state[os.getpid()] = Publisher()
+            atexit.register(publisher.flush)  # a command's last events still go out
+        return publisher
+
+
+def flush_events(timeout: float | None = None) -> bool:
+    """Wait for this process's queued live events to be sent or dropped."""
+    publisher = _publisher_state.get(os.getpid())
+    return publisher.flush(timeout) if publisher else True
 
 
 def member_group(member_id: int) -> str:

@@ -35,6 +35,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _live_events_sent():
+    # With Redis, writes hand their live events to a publisher thread: a test's events must
+    # not reach the next test's sockets.
+    from community import live
+
+    yield
+    live.flush_events()
+
+
 # Rows that migrations create. Transactional tests (live server, threads, websockets) end by
 # flushing every table, so the next one starts without them; each transactional test gets
 # them back from the migrations' own functions.

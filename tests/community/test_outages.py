@@ -39,6 +39,60 @@ def test_a_hanging_channel_layer_holds_a_write_up_for_a_bounded_time_then_is_ski
     assert time.monotonic() - start < 0.05  # just failed: not even tried
 
 
+class RedisLikeLayer:
+    """Has a `connection`, as channels_redis does: its events go through the publisher thread."""
+
+    connection = object()
+
+    def __init__(self, hang: bool = False):
+        self.hang, self.sent = hang, []
+
+    async def group_send(self, group, message):
+        if self.hang:
+            await asyncio.sleep(60)
+        self.sent.append((group, json.loads(message["text"])))
+
+
+@pytest.fixture
+def outage(monkeypatch):
+    monkeypatch.setattr(live, "PUBLISH_TIMEOUT", 0.2)
+    fresh = Outage("The channel layer (live updates)")
+    monkeypatch.setattr(live, "layer_outage", fresh)
+    return fresh
+
+
+def test_with_redis_a_write_hands_its_events_over_and_they_go_out_in_order(monkeypatch, outage):
+    layer = RedisLikeLayer()
+    monkeypatch.setattr(live, "get_channel_layer", lambda: layer)
+    for version in range(1, 51):
+        live.publish_many([("idea.1", {"type": "idea", "version": version}), ("member.2", {"n": version})])
+    assert live.flush_events(5)
+    assert [m["version"] for group, m in layer.sent if group == "idea.1"] == list(range(1, 51))
+    assert len(layer.sent) == 100 and not outage.is_down
+
+
+def test_with_redis_a_hanging_layer_never_holds_a_write_up(monkeypatch, outage):
+    monkeypatch.setattr(live, "get_channel_layer", lambda: RedisLikeLayer(hang=True))
+    start = time.monotonic()
+    for _ in range(3):
+        live.publish("idea.1", {"type": "idea"})
+    assert time.monotonic() - start < 0.05  # handed over, not waited for
+    assert live.flush_events(5)  # the first times out; those queued behind it are dropped at once
+    assert outage.is_down
+    start = time.monotonic()
+    live.publish("idea.1", {"type": "idea"})
+    assert time.monotonic() - start < 0.05 and live.flush_events(0.01)  # just failed: not even queued
+
+
+def test_a_full_publisher_queue_drops_events_instead_of_growing(monkeypatch, outage):
+    monkeypatch.setattr(live, "get_channel_layer", lambda: RedisLikeLayer(hang=True))
+    monkeypatch.setattr(live.Publisher, "MAX_QUEUED", 2)
+    for _ in range(5):
+        live.publish("idea.1", {"type": "idea"})
+    assert outage.is_down  # the third was refused at once, before any timed out
+    assert live.flush_events(5)
+
+
 # --- The database -----------------------------------------------------------------------------
 
 
