@@ -112,11 +112,19 @@ def gate_of(page) -> Gate | None:
 def gates(model, *, fresh: bool = False) -> dict[int, Gate]:
     """Every page of `model` with what guards it (three queries when the cache is cold)."""
     key = gates_key(model, _version())
-    found = None if fresh else _cache_get(key)
+    found = None if fresh else (_in_process.get(key) or _cache_get(key))
     if found is None:
         found = _compute(model)
         _cache_set(key, found)
+    if len(_in_process) > 50:  # old versions' entries
+        _in_process.clear()
+    _in_process[key] = found
     return found
+
+
+# What the shared cache holds under a version never changes (a change makes a new version), so
+# this process keeps it too: a vote asked twice, and each time paid a Redis trip and unpickling.
+_in_process: dict[str, dict[int, Gate]] = {}
 
 
 def gates_key(model, version) -> str:

@@ -316,6 +316,15 @@ def get_idea_to_vote(pk: int) -> Idea | None:
     return Idea.objects.select_related("status", "board").only(*VOTE_FIELDS).filter(pk=pk).first()
 
 
+# What a visitor's idea page needs when it comes from the cache: the rules, the page's cache key
+# (ideas.pagecache.idea_page_key) and the vote widget filled into it. Only a miss reads the rest.
+SHOW_FIELDS = (*VOTE_FIELDS, "last_activity_at", "edited_at", "body_html", "language")
+
+
+def get_idea_to_show(pk: int) -> Idea | None:
+    return Idea.objects.select_related("status", "board").only(*SHOW_FIELDS).filter(pk=pk).first()
+
+
 # Words too common to suggest a duplicate, in the languages members write (en, nb, da, sv, nl):
 # an OR search on "in" or "the" would match half the board.
 STOP_WORDS = frozenset(

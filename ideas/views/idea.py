@@ -114,7 +114,8 @@ def _apply_pending_vote(request, idea) -> None:
 
 @require_GET
 def idea_detail(request, pk, slug=None):
-    idea = _visible_idea(request, pk)
+    visitor = pagecache.cacheable_for(request)
+    idea = _visible_idea(request, pk, fetch=queries.get_idea_to_show if visitor else queries.get_idea)
     if idea.merged_into_id:
         messages.info(
             request,
@@ -124,7 +125,7 @@ def idea_detail(request, pk, slug=None):
         return redirect(idea.merged_into)
     if slug != idea.slug:
         return redirect(idea, permanent=True)
-    if not pagecache.cacheable_for(request):
+    if not visitor:
         _apply_pending_vote(request, idea)
         return _render_idea(request, idea)
     # Visitors all see the same page: from the shared cache, with the votes filled in.
@@ -132,6 +133,7 @@ def idea_detail(request, pk, slug=None):
     html = pagecache.cached_page(key, request, lambda: _vote_parts(request, idea))
     if html is not None:
         return HttpResponse(html)
+    idea = queries.get_idea(idea.pk) or idea  # rendering reads all of it (gone meanwhile: as read)
     slots = pagecache.page_slots()
     html = render_to_string("ideas/idea_page.html", {**_idea_context(request, idea), "slots": slots}, request)
     pagecache.store_page(key, html, request)
