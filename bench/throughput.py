@@ -5,11 +5,11 @@ after the board's requests.
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cocreate_bench REDIS_URL=redis://127.0.0.1:6379/5
     .venv/bin/python bench/throughput.py --workers 2 --port 8106
 
-Production settings (DEBUG off, the Redis cache), with a database connection per request: under
-ASGI, Django's kept connections (CONN_MAX_AGE) belong to each request's context and are never
-reused, so they pile up until PostgreSQL refuses clients (seen here); a pool (psycopg_pool, not
-installed) is the way to keep them. Votes are POSTs with a bench
-member's session and CSRF token, toggling one idea (JSON answers), as the page script sends them.
+Production settings as the README's production section gives them (DEBUG off, the Redis cache,
+a pool of --pool PostgreSQL connections per worker: under ASGI, Django's kept connections belong
+to each request's context and are never reused; --pool 0 opens one per request). Votes are POSTs
+with a bench member's session and CSRF token, toggling one idea (JSON answers), as the page script
+sends them.
 """
 
 import argparse
@@ -53,6 +53,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--memory-requests", type=int, default=10_000, help="board requests before memory is read")
+    parser.add_argument("--pool", type=int, default=10, help="DATABASE_POOL_SIZE per worker")
     args = parser.parse_args()
     benchenv.setup(production=True)
 
@@ -85,7 +87,7 @@ def main() -> None:
     vote_script.close()
 
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
-           "DATABASE_CONN_MAX_AGE": "0", "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{args.port}",
+           "DATABASE_CONN_MAX_AGE": "0", "DATABASE_POOL_SIZE": str(args.pool), "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{args.port}",
            # After the project's root on the path: bench/feedback.py must not hide the app.
            "PYTHONPATH": str(benchenv.ROOT / "bench")}
     server = subprocess.Popen(
@@ -112,8 +114,8 @@ def main() -> None:
             rate, total, note = wrk(url, args.seconds, args.connections, script)
             board_requests += total if name.startswith("board") else 0
             print(f"{name:<24} {rate:>8.1f} requests/s  ({total} requests, {note})", flush=True)
-        # Memory: more board requests until the workers have served 10,000 between them.
-        while board_requests < 10_000:
+        # Memory: more board requests until the workers have served --memory-requests between them.
+        while board_requests < args.memory_requests:
             board_requests += wrk(f"{base}{board.url}", args.seconds, args.connections)[1]
             now = ", ".join(f"{rss_mb(pid):.0f}" for pid in workers_of(server))
             print(f"  after {board_requests:,} board requests: {now} MB", flush=True)
