@@ -4,6 +4,7 @@ worker rebuilds at its next use. An unreachable cache means rebuilding each time
 """
 
 import logging
+import time
 
 from django.core.cache import cache
 
@@ -16,11 +17,12 @@ class Compiled:
         self.version, self.value = None, None
 
     def _current_version(self):
+        """None when the cache cannot say (down): then every use rebuilds."""
         try:
             version = cache.get(self.key)
-            if version is None:
-                version = 1
-                cache.add(self.key, version, None)
+            if version is None:  # first use, or the key was lost (evicted, Redis restarted empty)
+                cache.add(self.key, _new_version(), None)
+                version = cache.get(self.key)  # whichever worker's add came first
             return version
         except Exception:
             logger.warning("compiled rules: cache unavailable (%s)", self.key, exc_info=True)
@@ -37,7 +39,13 @@ class Compiled:
         self.version = None
         try:
             cache.incr(self.key)
-        except ValueError:
-            cache.set(self.key, 2, None)
+        except ValueError:  # no version (lost): a new one
+            cache.set(self.key, _new_version(), None)
         except Exception:
             logger.warning("compiled rules: cache unavailable (%s)", self.key, exc_info=True)
+
+
+def _new_version() -> int:
+    # From the clock, never an old number again: with 1 after a lost key, a process that had
+    # built version 1 kept serving those rows however often they changed since.
+    return time.time_ns() // 1000
