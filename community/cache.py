@@ -4,6 +4,8 @@ one-time codes are guards, not copies of data: those keys fall back to this proc
 so log-in keeps a per-process limit rather than none. Shared facts (page visibility, Wagtail's
 site roots) are never kept per process, where another worker's change could not reach them."""
 
+import re
+
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -124,5 +126,19 @@ class ResilientRedisCache(RedisCache):
         self.local.delete_many([k for k in keys if self._local(k)], version)
 
     def clear(self):
-        self._try(super().clear)
+        """This cache's own keys (its KEY_PREFIX), not the whole Redis database (FLUSHDB): the
+        channel layer's groups may live there, and another process's keys (a test worker's)."""
+        self._try(self._delete_own_keys)
         self.local.clear()
+
+    def _delete_own_keys(self) -> None:
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([\\*?\[\]])", r"\\\1", self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)

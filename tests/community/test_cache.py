@@ -58,3 +58,28 @@ def test_the_outage_is_logged_once_and_redis_is_skipped_for_a_moment(cache, capl
             cache.get("anything")
     assert len(attempts) == 1  # the others went straight to the miss
     assert [r.getMessage()[:33] for r in caplog.records] == ["The cache (Redis) is unavailable "]
+
+
+def test_clear_deletes_this_caches_keys_only():
+    """Not FLUSHDB: the channel layer's groups and another process's keys (an xdist worker's
+    cached facts, in the middle of its query-count test) share the database."""
+    import redis
+
+    from tests.faults.tools import RedisServer
+
+    server = RedisServer().start()
+    try:
+        ours = ResilientRedisCache(server.url, {"KEY_PREFIX": "ours"})
+        theirs = ResilientRedisCache(server.url, {"KEY_PREFIX": "theirs"})
+        ours.set_many({f"k{i}": i for i in range(2500)})  # more than one batch of deletes
+        ours.set("*", "a key like a pattern")
+        theirs.set("k1", "kept")
+        raw = redis.Redis.from_url(server.url)
+        raw.set("asgi:group:idea.1", b"a channel group")
+        ours.clear()
+        assert ours.get_many(["k0", "k1", "k2499", "*"]) == {}
+        assert theirs.get("k1") == "kept"
+        assert raw.get("asgi:group:idea.1") == b"a channel group"
+        raw.close()
+    finally:
+        server.stop()
