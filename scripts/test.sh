@@ -21,6 +21,11 @@ bash scripts/need-chromium.sh
 echo "== translations (manage.py messages --check)"
 $BIN/python manage.py messages --check
 
+# Tests run in parallel processes (pytest-xdist), one per CPU up to four; each has its own test
+# database and Redis key prefix (tests/settings.py). TEST_WORKERS=0 runs them in this process.
+CPUS=$(nproc)
+WORKERS=(-n "${TEST_WORKERS:-$(( CPUS < 4 ? CPUS : 4 ))}")
+
 if [ "${CI:-}" = "true" ]; then
   bash scripts/ci-services.sh
   echo "== production settings: manage.py check --deploy"
@@ -30,12 +35,12 @@ if [ "${CI:-}" = "true" ]; then
   echo "== the API against its OpenAPI schema (Schemathesis, about two minutes)"
   bash scripts/api-contract.sh
   echo "== tests on SQLite, in-memory channel layer and cache (PostgreSQL-only and fault tests run next)"
-  $BIN/pytest -m "not postgres and not faults" "$@"
+  $BIN/pytest "${WORKERS[@]}" -m "not postgres and not faults" "$@"
   echo "== tests on PostgreSQL + Redis"
   DATABASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cocreate}" \
   REDIS_URL="${CI_REDIS_URL:-redis://127.0.0.1:6379/0}" \
-    $BIN/pytest "$@"
+    $BIN/pytest "${WORKERS[@]}" "$@"
 else
   # Outside CI, PostgreSQL-only tests skip with a message saying how to run them.
-  $BIN/pytest "$@"
+  $BIN/pytest "${WORKERS[@]}" "$@"
 fi
