@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_SERVER="${PRODUCTION_CHECK_PG:-postgres://postgres@127.0.0.1:5432}"
 DB="${PRODUCTION_CHECK_DB:-cocreate_production_check}"
-# Not db 0: the PostgreSQL + Redis test run flushes that one.
+# Not db 0, where the PostgreSQL + Redis test run keeps its keys.
 REDIS="${PRODUCTION_CHECK_REDIS:-redis://127.0.0.1:6379/3}"
 HOST=community.example.com
 LOGS=$(mktemp -d)

@@ -1,5 +1,6 @@
 """Smoke test of a running production server, as a browser behind the TLS proxy would see it:
-/healthz, a public page, and a websocket subscription to a public idea that gets its snapshot.
+/healthz, a public page, and a websocket subscription to a public idea that gets its snapshot
+and then an event another process publishes.
 
     python scripts/production_smoke.py http://127.0.0.1:8123 community.example.com
 
@@ -14,6 +15,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -76,9 +78,25 @@ def check_websocket(base: str, host: str, idea_id: int) -> None:
             snapshot = json.loads(ws.recv(timeout=20))
         except TimeoutError:
             fail(f"no snapshot for idea.{idea_id} within 20 s")
-    if snapshot.get("type") != "idea" or snapshot.get("id") != idea_id or "version" not in snapshot:
-        fail(f"unexpected answer to the subscription: {snapshot}")
-    print(f"ok: websocket snapshot of idea.{idea_id} (version {snapshot['version']})")
+        if snapshot.get("type") != "idea" or snapshot.get("id") != idea_id or "version" not in snapshot:
+            fail(f"unexpected answer to the subscription: {snapshot}")
+        print(f"ok: websocket snapshot of idea.{idea_id} (version {snapshot['version']})")
+        # An event published by another process, as a task worker or a command does: it goes
+        # through Redis to whichever worker holds this socket, and the command's publisher
+        # thread must send it before the process exits.
+        publish = f"from ideas import events; events.idea_changed({idea_id})"
+        done = subprocess.run(  # noqa: S603  (our own interpreter and code, an int id)
+            [sys.executable, "manage.py", "shell", "-c", publish], capture_output=True, text=True
+        )
+        if done.returncode:
+            fail(f"manage.py shell could not publish: {done.stderr.strip()[-500:]}")
+        try:
+            event = json.loads(ws.recv(timeout=20))
+        except TimeoutError:
+            fail(f"an event for idea.{idea_id} published by another process did not arrive within 20 s")
+        if event.get("type") != "idea" or event.get("id") != idea_id:
+            fail(f"unexpected event: {event}")
+        print("ok: an event published by another process reached the websocket")
 
 
 def check_graceful_stop(base: str, host: str, pid: int) -> None:
