@@ -10,7 +10,9 @@ Keys carry versions that writes bump, so a change shows at once:
 - the board's version: every service that changes what a board or an idea page shows calls
   `board_changed` after its commit (votes, statuses, merges, edits, comments, new, hidden or
   withdrawn ideas) — `events.idea_changed` does it for all of them;
-- the idea's own version (idea pages);
+- the idea's own version (idea pages); a board's card is keyed by what it shows (title, status,
+  comments, activity, language, author) and gets its vote count and version from the page's
+  rows, so votes re-render no card;
 - the visibility version (community/visibility.py): pages published, moved, made private;
 - the site version: statuses and tags, which every board shows.
 The minute of TTL bounds what no write announces: "2 hours ago" and a member renaming themself.
@@ -33,6 +35,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 from wagtail.models import Site
 
 from community import visibility
@@ -178,10 +181,30 @@ def fill(html: str, request, *, voted=frozenset(), next_url: str = "") -> str:
     return mark_safe(_SLOT.sub(slot, html))  # noqa: S308
 
 
+def _fill_counts(html: str, rows) -> str:
+    """Each card's vote count and version, from the page's rows: all that a vote changes on a
+    card, so a vote re-renders no card (the rows are read again after every vote)."""
+    counts = {row[0]: (row[1], row[2]) for row in rows}
+
+    def slot(match):
+        name, ident = match.group(1), match.group(2)
+        if name not in ("count", "votesword", "ver") or ident is None or int(ident) not in counts:
+            return match.group(0)  # for fill(), per request
+        version, votes = counts[int(ident)]
+        if name == "ver":
+            return str(version)
+        if name == "count":
+            return str(votes)
+        return escape(ngettext("vote", "votes", votes))
+
+    return _SLOT.sub(slot, html)
+
+
 # --- A board's page --------------------------------------------------------------------------
-# Three layers, so a vote re-renders one card, not the page: the ids on the page (one narrow
-# query, under the board's version), each card (under its idea's version) and the frame around
-# them (filters, sort tabs, pager: under the site's and the pages' versions).
+# Three layers, so a vote re-renders no card and an edit one card, not the page: the rows of the
+# page (one narrow query, under the board's version, which votes bump too), each card (under
+# what it shows but the vote count, from its row) and the frame around them (filters, sort tabs,
+# pager: under the site's and the pages' versions).
 
 
 def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -> tuple[str, list[int]]:
@@ -217,7 +240,8 @@ def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -
         "frame", board.pk, site_version, pages_version, language, *filters, has_next, bool(rows), can_post
     )
     shared = versions and (site_version, language, filter_query)
-    card_keys = {pk: shared and _key("card", pk, version, *shared) for pk, version in rows}
+    # Not the version or the count: a vote changes those, and they are filled in from the row.
+    card_keys = {row[0]: shared and _key("card", row[0], *row[3:], *shared) for row in rows}
     found = _get_many([frame_key, *card_keys.values()]) if versions else {}
     frame = found.get(frame_key) or _stored(
         frame_key,
@@ -230,7 +254,7 @@ def board_listing_html(board, *, sort, status, tag, q, number, lang, can_post) -
         ),
     )
     cards = _cards(rows, card_keys, found, filter_query)
-    return frame.replace("<!--slot:cards-->", "".join(cards), 1), [pk for pk, _version in rows]
+    return _fill_counts(frame.replace("<!--slot:cards-->", "".join(cards), 1), rows), [row[0] for row in rows]
 
 
 def _get_many(keys) -> dict:
@@ -247,7 +271,7 @@ def _stored(key, value):
 
 
 def _cards(rows, keys, found, filter_query) -> list[str]:
-    """The cards of rows (id, version): from found, else rendered and stored under keys."""
+    """The cards of rows (queries.CARD_ROW): from found, else rendered and stored under keys."""
     from ideas import queries
     from ideas.views._common import _excerpt
 
@@ -264,7 +288,7 @@ def _cards(rows, keys, found, filter_query) -> list[str]:
                 cache.set_many(made, TTL)
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
-    return [found[keys[pk] or pk] for pk, _version in rows if (keys[pk] or pk) in found]
+    return [found[keys[row[0]] or row[0]] for row in rows if (keys[row[0]] or row[0]) in found]
 
 
 # --- An idea page for visitors ------------------------------------------------------------------

@@ -4,6 +4,7 @@ queries, whatever the number of ideas, votes or comments."""
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import translation
@@ -12,6 +13,7 @@ from modelsearch.backends import get_search_backend
 
 from community import languages
 from community.audience import member_breakdown
+from community.compiled import Compiled
 from community.inputs import clean_line
 from community.models import Member
 from ideas.models import (
@@ -138,11 +140,11 @@ def board_listing(
 def _board_ideas(board, *, status, tag, q, shown_languages, matching=None):
     ideas = Idea.objects.filter(board=board)
     if status:
-        ideas = ideas.filter(status__slug=status, status__stage__in=LISTED_STAGES)
+        ideas = ideas.filter(status_id__in=status_ids(LISTED_STAGES, slug=status))
     else:
         # By default a board shows what is still open for votes; shipped and declined ideas are
         # on "You asked, we did" and behind the status filter.
-        ideas = ideas.filter(status__stage__in=OPEN_STAGES)
+        ideas = ideas.filter(status_id__in=status_ids(OPEN_STAGES))
     if tag:
         ideas = ideas.filter(tags__slug=tag)
     if shown_languages is not None:
@@ -152,15 +154,18 @@ def _board_ideas(board, *, status, tag, q, shown_languages, matching=None):
     return ideas
 
 
-def board_page_ids(
-    board, *, sort, status, tag, q, page, shown_languages, matching=None
-) -> tuple[list[tuple[int, int]], bool]:
-    """(id, version) of the ideas on one page of a board and whether there is a next page: what
-    the cached board page (ideas/pagecache.py) needs to find each card, in one narrow query.
-    `matching`: search_ids(board, q) if the caller has them already."""
+# What the cached board page (ideas/pagecache.py) reads of each idea on a page: the id, the two
+# things a vote changes (filled into the cached card) and the fields the card's key is made of.
+CARD_ROW = ("id", "version", "vote_count", "title", "status_id", "comment_count", "last_activity_at",
+            "edited_at", "language", "author_id")
+
+
+def board_page_ids(board, *, sort, status, tag, q, page, shown_languages, matching=None) -> tuple[list[tuple], bool]:
+    """CARD_ROW of the ideas on one page of a board and whether there is a next page, in one
+    narrow query. `matching`: search_ids(board, q) if the caller has them already."""
     ideas = _board_ideas(board, status=status, tag=tag, q=q, shown_languages=shown_languages, matching=matching)
     start = (page - 1) * PAGE_SIZE
-    rows = list(ideas.order_by(*SORTS[sort]).values_list("id", "version")[start : start + PAGE_SIZE + 1])
+    rows = list(ideas.order_by(*SORTS[sort]).values_list(*CARD_ROW)[start : start + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
@@ -207,7 +212,27 @@ def search_ids(board, q: str) -> list[int]:
 
 
 def listed_status_ids() -> list[int]:
-    return list(Status.objects.filter(stage__in=LISTED_STAGES).values_list("pk", flat=True))
+    return status_ids(LISTED_STAGES)
+
+
+# Statuses by id, kept in each process until one is saved: boards filter their ideas by status
+# id, not by a join on the stage, so PostgreSQL walks the board's sort index and stops after
+# the page instead of sorting the whole board (page 50 of 10,000 ideas: 10 ms -> 3 ms).
+_statuses = Compiled("ideas:statuses:version", lambda: dict(
+    (pk, (slug, stage)) for pk, slug, stage in Status.objects.values_list("pk", "slug", "stage")
+))
+
+
+def status_ids(stages, *, slug: str | None = None) -> list[int]:
+    """Ids of the statuses in these stages (and with this slug)."""
+    return sorted(pk for pk, (s, stage) in _statuses.get().items() if stage in stages and slug in (None, s))
+
+
+def statuses_changed(**kwargs) -> None:
+    """A status was saved or deleted: this process reads them again now, the others once the
+    change is committed (before it, they would read the old rows and keep them)."""
+    _statuses.changed()
+    transaction.on_commit(_statuses.changed, robust=True)
 
 
 def attach_tags(ideas) -> None:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ideas import queries, services
-from ideas.models import Idea, trending_score
+from ideas.models import Idea, Status, trending_score
 from tests.factories import (
     CommentFactory,
     IdeaFactory,
@@ -252,6 +252,7 @@ def test_board_listing_runs_at_most_four_queries_whatever_the_number_of_ideas(me
     populate_board(small, 5)
     populate_board(large, 50)
     VoteFactory(member=member, idea=Idea.objects.filter(board=large).first())
+    queries.status_ids(())  # statuses are read once, then kept until one changes
     for viewer in (None, member):
         few = count_queries(queries.board_listing, small, viewer=viewer, **options)
         many = count_queries(queries.board_listing, large, viewer=viewer, **options)
@@ -263,6 +264,7 @@ def test_board_listing_with_search_runs_a_constant_number_of_queries(db):
     small, large = make_board(), make_board()
     populate_board(small, 5)
     populate_board(large, 50)
+    queries.status_ids(())  # statuses are read once, then kept until one changes
     few = count_queries(lambda: queries.board_listing(small, viewer=None, q="roaming"))
     many = count_queries(lambda: queries.board_listing(large, viewer=None, q="roaming"))
     assert few == many <= 6
@@ -447,3 +449,16 @@ def test_board_index_counts_listed_ideas_and_votes(db):
     IdeaFactory(board=board, vote_count=50, status=idea_status("awaiting-approval"))
     [row] = queries.boards_with_counts(index, viewer=None)
     assert (row.idea_count, row.vote_total) == (2, 7)
+
+
+def test_boards_follow_a_new_or_changed_status_at_once(db):
+    board = make_board()
+    idea = IdeaFactory(board=board)
+    assert [i.pk for i in queries.board_listing(board, viewer=None).ideas] == [idea.pk]
+    stage = Status.objects.create(name="Looked at", slug="looked-at", stage=idea.status.stage, position=99)
+    Idea.objects.filter(pk=idea.pk).update(status=stage)
+    assert [i.pk for i in queries.board_listing(board, viewer=None).ideas] == [idea.pk]
+    stage.stage = "done"  # no longer open: off the default listing, on the status filter
+    stage.save()
+    assert queries.board_listing(board, viewer=None).ideas == []
+    assert [i.pk for i in queries.board_listing(board, viewer=None, status="looked-at").ideas] == [idea.pk]
