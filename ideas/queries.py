@@ -204,15 +204,11 @@ def search_ids(board, q: str) -> list[int]:
     q = _search_text(q)
     if not q:
         return []
-    listed = Idea.objects.filter(board_id=board.pk, status_id__in=listed_status_ids()).only("id")
+    listed = Idea.objects.filter(board_id=board.pk, status_id__in=status_ids(LISTED_STAGES)).only("id")
     # The listing sorts the matches itself, so ranking them here is wasted work (on SQLite the
     # backend ranks with a bm25 subquery per matching row: seconds on a large board).
     found = get_search_backend().search(q, listed, order_by_relevance=False)[:MAX_SEARCH_RESULTS]
     return [idea.pk for idea in found]
-
-
-def listed_status_ids() -> list[int]:
-    return status_ids(LISTED_STAGES)
 
 
 # Statuses by id, kept in each process until one is saved: boards filter their ideas by status
@@ -366,7 +362,7 @@ def similar_ideas(board, text: str, *, limit: int = 5) -> list[Idea]:
     text = _search_text(text)
     if len(text) < 3:
         return []
-    listed = Idea.objects.filter(board_id=board.pk, status_id__in=listed_status_ids())
+    listed = Idea.objects.filter(board_id=board.pk, status_id__in=status_ids(LISTED_STAGES))
     backend = get_search_backend()
     found = list(backend.autocomplete(text, listed)[:limit])
     words = [w for w in text.split() if w.lower() not in STOP_WORDS]
